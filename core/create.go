@@ -1,0 +1,54 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// newRelease fills what every request records: who, why, when, and the
+// approval its policy needs.
+func (e *Engine) newRelease(app *App, who Actor, kind Kind, urgent bool, why string) Release {
+	now := e.Now()
+	pol := app.Policy.For(kind, urgent)
+	r := Release{App: app.Name, Kind: kind, Status: StatusPendingApproval, Requester: who.StaffID,
+		Reason: why, Urgent: urgent, OriginMsgID: who.MsgID, ChatID: who.ChatID,
+		ApprovalsNeeded: pol.Approvals, CreatedAt: now, UpdatedAt: now}
+	if pol.Approvals == 0 {
+		r.Status = StatusApproved
+		r.DecidedAt = now
+	} else if pol.Expiry > 0 {
+		r.ExpiresAt = now.Add(pol.Expiry)
+	}
+	return r
+}
+
+// create stores a checked request and reports it: a repeated message gives
+// back the release it made the first time; a race with another request for
+// the same app is refused like the pre-check would have.
+func (e *Engine) create(ctx context.Context, app *App, who Actor, rel Release, p Plan) (Plan, error) {
+	created, err := e.cfg.Releases.CreateRelease(ctx, rel)
+	switch {
+	case errors.Is(err, ErrDuplicate):
+		p.Release, p.Repeat = created, true
+		return p, nil
+	case errors.Is(err, ErrActiveExists):
+		return Plan{}, e.refused(ctx, who, app.Name, 0, Refuse(CodeActiveExists, "app", app.Name,
+			"release", created.Label(), "status", created.Status, "requester", created.Requester))
+	case err != nil:
+		return Plan{}, fmt.Errorf("recording %s request for %s: %w", rel.Kind, app.Name, err)
+	}
+	p.Release = created
+	detail := fmt.Sprintf("%s v%d artifact=%s reason=%q", created.Kind, created.Version, created.Artifact.Label(), created.Reason)
+	if created.Kind == KindRollback {
+		detail += fmt.Sprintf(" rollback_of=v%d", created.RollbackOf)
+	}
+	e.audit(ctx, who, AuditRequest, app.Name, created.ID, detail)
+	if created.Urgent {
+		e.audit(ctx, who, AuditOverride, app.Name, created.ID, "urgent: "+created.Reason)
+	}
+	if created.Status == StatusApproved {
+		e.wake()
+	}
+	return p, nil
+}

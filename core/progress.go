@@ -1,0 +1,61 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"sync"
+)
+
+// outputTail is how much deploy and build output a release keeps.
+const outputTail = 4096
+
+// progressLog collects a deploy's or build's output: it keeps the tail for
+// the release record and reports each complete line as progress.
+type progressLog struct {
+	ctx  context.Context
+	e    *Engine
+	r    Release
+	mu   sync.Mutex
+	tail []byte
+	line []byte
+}
+
+func newProgressLog(ctx context.Context, e *Engine, r Release) *progressLog {
+	return &progressLog{ctx: ctx, e: e, r: r}
+}
+
+// Write keeps the tail and reports complete lines.
+func (p *progressLog) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	p.tail = append(p.tail, b...)
+	if len(p.tail) > 2*outputTail {
+		p.tail = append([]byte(nil), p.tail[len(p.tail)-outputTail:]...)
+	}
+	p.line = append(p.line, b...)
+	var lines []string
+	for {
+		i := bytes.IndexByte(p.line, '\n')
+		if i < 0 {
+			break
+		}
+		if l := bytes.TrimSpace(p.line[:i]); len(l) > 0 {
+			lines = append(lines, string(l))
+		}
+		p.line = p.line[i+1:]
+	}
+	p.mu.Unlock()
+	for _, l := range lines {
+		p.e.notify(p.ctx, p.r, StepProgress, l)
+	}
+	return len(b), nil
+}
+
+// Tail is the last outputTail bytes written.
+func (p *progressLog) Tail() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.tail) > outputTail {
+		return string(p.tail[len(p.tail)-outputTail:])
+	}
+	return string(p.tail)
+}

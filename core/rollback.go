@@ -1,0 +1,178 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// RollbackRequest asks for app to go back to version (0: the default target).
+type RollbackRequest struct {
+	Actor   Actor
+	App     string
+	Version int
+	Reason  string
+	Urgent  bool
+}
+
+// Plan is a request as the approval card shows it: what is live, what will
+// be, who asked, and what changes between them.
+type Plan struct {
+	Release      Release
+	Live         *Release // what the store says is live
+	LiveArtifact Artifact // what the target reports; zero when it cannot tell
+	LiveErr      string   // why the target could not tell, if it failed
+	Target       *Release // for a rollback: whose artifact comes back
+	Commits      []Commit // commits undone by a rollback, or shipped by a release
+	Warnings     []Reason // accepted by policy but worth showing
+	Repeat       bool     // the message was seen before: no new request made
+}
+
+// Mismatch reports whether the target and the store disagree about what is live.
+func (p Plan) Mismatch() bool {
+	if p.LiveArtifact.IsZero() || p.Live == nil {
+		return false
+	}
+	return !p.LiveArtifact.Same(p.Live.Artifact)
+}
+
+// maxCommitsShown bounds the commit list on a card.
+const maxCommitsShown = 20
+
+// RequestRollback checks a rollback request and records it, pending approval
+// unless the policy needs none. The returned error is a *Refusal for a
+// request people can fix, anything else is breakage.
+func (e *Engine) RequestRollback(ctx context.Context, req RollbackRequest) (Plan, error) {
+	app, ref := e.App(req.App)
+	if ref != nil {
+		return Plan{}, e.refused(ctx, req.Actor, req.App, 0, ref)
+	}
+	if r := e.gateRequest(ctx, app, req.Actor, KindRollback, req.Urgent, req.Reason); r != nil {
+		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, r)
+	}
+	p, err := e.livePlan(ctx, app)
+	if err != nil {
+		return Plan{}, err
+	}
+	target, r, err := e.rollbackTarget(ctx, app, req.Version, p)
+	if err != nil {
+		return Plan{}, err
+	}
+	if r != nil {
+		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, r)
+	}
+	p.Target = &target
+	if r := e.check(ctx, app, target.Artifact, target.Version); r != nil {
+		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, r)
+	}
+	if p.Commits, err = e.commitsBetween(ctx, app.Name, target.Version, p.Live); err != nil {
+		return Plan{}, err
+	}
+	rel := e.newRelease(app, req.Actor, KindRollback, req.Urgent, req.Reason)
+	rel.RollbackOf = target.Version
+	rel.Artifact = target.Artifact
+	rel.Commit = target.Commit
+	rel.Commits = p.Commits
+	return e.create(ctx, app, req.Actor, rel, p)
+}
+
+// gateRequest runs the checks every request shares: permission, an
+// unfinished release, a freeze, and for urgent requests a stated reason.
+func (e *Engine) gateRequest(ctx context.Context, app *App, who Actor, kind Kind, urgent bool, why string) *Refusal {
+	if !app.CanRequest(who.StaffID) {
+		return Refuse(CodeNotPermitted, "app", app.Name, "user", who.StaffID, "teams", append(app.ReleaseTeams, app.ApproverTeams...))
+	}
+	if urgent && why == "" {
+		return Refuse(CodeUrgentNeedsReason, "app", app.Name)
+	}
+	if active, err := e.cfg.Releases.Active(ctx, app.Name); err == nil {
+		return Refuse(CodeActiveExists, "app", app.Name, "release", active.Label(), "status", active.Status, "requester", active.Requester)
+	}
+	if r := e.freezeRefusal(ctx, app, kind); r != nil {
+		return r
+	}
+	if kind == KindRollback && app.Policy.RollbackNeedsWindow && !urgent {
+		if r := e.windowRefusal(app); r != nil {
+			return r
+		}
+	}
+	return nil
+}
+
+func (e *Engine) windowRefusal(app *App) *Refusal {
+	if e.cfg.Gate == nil {
+		return nil
+	}
+	if why := e.cfg.Gate(app, e.Now()); why != nil {
+		return &Refusal{Reasons: []Reason{*why}}
+	}
+	return nil
+}
+
+// freezeRefusal refuses while a manual lock holds the app, and refuses
+// releases (not rollbacks) after a rollback froze it.
+func (e *Engine) freezeRefusal(ctx context.Context, app *App, kind Kind) *Refusal {
+	locks, err := e.cfg.Locks.Locks(ctx, app.Name)
+	if err != nil {
+		e.log.ErrorContext(ctx, "reading locks", "app", app.Name, "err", err)
+		return nil
+	}
+	for _, l := range locks {
+		if l.Kind == LockManual || (l.Kind == LockAfterRollback && kind == KindRelease) {
+			return lockRefusal(l)
+		}
+	}
+	return nil
+}
+
+func lockRefusal(l Lock) *Refusal {
+	return Refuse(CodeLocked, "app", l.App, "kind", l.Kind, "holder", l.Holder, "since", l.Since,
+		"reason", l.Reason, "release", l.ReleaseID)
+}
+
+// livePlan is a plan holding what the store and the target say is live.
+func (e *Engine) livePlan(ctx context.Context, app *App) (Plan, error) {
+	var p Plan
+	live, err := e.cfg.Releases.Live(ctx, app.Name)
+	switch {
+	case err == nil:
+		p.Live = &live
+	case !errors.Is(err, ErrNotFound):
+		return p, fmt.Errorf("reading what is live for %s: %w", app.Name, err)
+	}
+	d, err := e.deployer(app.Name)
+	if err != nil {
+		return p, err
+	}
+	a, err := d.Live(ctx)
+	switch {
+	case err == nil:
+		p.LiveArtifact = a
+	case errors.Is(err, ErrLiveUnknown):
+	default:
+		p.LiveErr = err.Error()
+	}
+	return p, nil
+}
+
+// current is the artifact believed live: the target's word, else the store's.
+func (p Plan) current() Artifact {
+	if !p.LiveArtifact.IsZero() {
+		return p.LiveArtifact
+	}
+	if p.Live != nil {
+		return p.Live.Artifact
+	}
+	return Artifact{}
+}
+
+func (e *Engine) check(ctx context.Context, app *App, a Artifact, version int) *Refusal {
+	d, err := e.deployer(app.Name)
+	if err == nil {
+		err = d.Check(ctx, a)
+	}
+	if err != nil {
+		return Refuse(CodeCheckFailed, "app", app.Name, "version", version, "artifact", a.Label(), "detail", err.Error())
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// WorkerConfig tunes a worker.
+type WorkerConfig struct {
+	ID          string        // unique per process; the run-lock holder
+	Lease       time.Duration // run-lock lease, renewed at a third of it
+	Poll        time.Duration // fallback scan interval when no wake arrives
+	Concurrency int           // releases worked on at once (different apps)
+	Replicas    Replicas      // optional: heartbeat so `dingops chat` sees a live serve
+	// Hook, for crash tests only, is called at each step boundary; an error
+	// makes the worker drop the release there as if the process died.
+	Hook func(id ReleaseID, at Step) error
+}
+
+// ErrAbandoned is returned when a Hook made the worker drop a release.
+var ErrAbandoned = errors.New("worker abandoned the release (test hook)")
+
+// Worker claims approved releases and carries them out. Any number of
+// workers, in any number of processes, may run against one store: claims
+// are compare-and-set and the app's run lock is a renewed lease, so a dead
+// worker's release is resumed by another once its lease lapses.
+type Worker struct {
+	e       *Engine
+	cfg     WorkerConfig
+	wake    chan struct{}
+	sem     chan struct{}
+	mu      sync.Mutex
+	running map[ReleaseID]bool
+	wg      sync.WaitGroup
+}
+
+// NewWorker builds a worker for the engine.
+func (e *Engine) NewWorker(cfg WorkerConfig) *Worker {
+	if cfg.Lease <= 0 {
+		cfg.Lease = 30 * time.Second
+	}
+	if cfg.Poll <= 0 {
+		cfg.Poll = 2 * time.Second
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 4
+	}
+	return &Worker{e: e, cfg: cfg, wake: make(chan struct{}, 1), sem: make(chan struct{}, cfg.Concurrency),
+		running: map[ReleaseID]bool{}}
+}
+
+// Wake asks the worker to look for work now; it never blocks.
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works until ctx ends, then stops claiming and waits for the releases
+// in flight to finish (they run on a context that outlives ctx, so SIGTERM
+// drains rather than abandons them).
+func (w *Worker) Run(ctx context.Context) error {
+	tick := time.NewTicker(w.cfg.Poll)
+	defer tick.Stop()
+	work := context.WithoutCancel(ctx)
+	for {
+		w.beat(ctx)
+		if err := w.scan(work); err != nil {
+			w.e.log.ErrorContext(ctx, "scanning for work", "worker", w.cfg.ID, "err", err)
+		}
+		if _, err := w.e.ExpireDue(work); err != nil {
+			w.e.log.ErrorContext(ctx, "expiring requests", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			w.wg.Wait()
+			return nil
+		case <-w.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+func (w *Worker) beat(ctx context.Context) {
+	if w.cfg.Replicas == nil {
+		return
+	}
+	if err := w.cfg.Replicas.Beat(ctx, w.cfg.ID, w.e.Now()); err != nil {
+		w.e.log.ErrorContext(ctx, "recording heartbeat", "worker", w.cfg.ID, "err", err)
+	}
+}
+
+// scan starts work on approved releases and on in-flight ones whose worker
+// is gone.
+func (w *Worker) scan(ctx context.Context) error {
+	rs, err := w.e.cfg.Releases.Find(ctx, ReleaseFilter{Statuses: append([]Status{StatusApproved}, InFlightStatuses...), Limit: 100})
+	if err != nil {
+		return fmt.Errorf("finding claimable releases: %w", err)
+	}
+	for _, r := range rs {
+		if !w.start(r.ID) {
+			continue
+		}
+		w.wg.Add(1)
+		go func(id ReleaseID) {
+			defer w.wg.Done()
+			defer w.done(id)
+			if err := w.Execute(ctx, id); err != nil && !errors.Is(err, ErrAbandoned) {
+				w.e.log.ErrorContext(ctx, "executing release", "release", int64(id), "err", err)
+			}
+		}(r.ID)
+	}
+	return nil
+}
+
+func (w *Worker) start(id ReleaseID) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.running[id] {
+		return false
+	}
+	select {
+	case w.sem <- struct{}{}:
+	default:
+		return false
+	}
+	w.running[id] = true
+	return true
+}
+
+func (w *Worker) done(id ReleaseID) {
+	w.mu.Lock()
+	delete(w.running, id)
+	w.mu.Unlock()
+	<-w.sem
+}
+
+// Execute claims release id and carries it out to its end. It returns nil
+// when another worker holds it or it is not claimable.
+func (w *Worker) Execute(ctx context.Context, id ReleaseID) error {
+	r, _, err := w.e.cfg.Locks.Claim(ctx, id, w.cfg.ID, w.e.Now(), w.cfg.Lease)
+	if errors.Is(err, ErrStale) || errors.Is(err, ErrLocked) || errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("claiming %s: %w", id, err)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	stop := w.keepLease(ctx, cancel, r.App)
+	defer stop()
+	return w.carryOut(ctx, r)
+}
+
+var errLeaseLost = errors.New("run lock lease lost to another worker")
+
+// keepLease renews the run lock at a third of the lease and cancels the
+// work if it is lost.
+func (w *Worker) keepLease(ctx context.Context, cancel context.CancelCauseFunc, app string) func() {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(w.cfg.Lease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				err := w.e.cfg.Locks.Renew(ctx, app, w.cfg.ID, w.e.Now(), w.cfg.Lease)
+				if errors.Is(err, ErrStale) {
+					cancel(errLeaseLost)
+					return
+				}
+				if err != nil {
+					w.e.log.ErrorContext(ctx, "renewing run lock", "app", app, "err", err)
+				}
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+func (w *Worker) hook(id ReleaseID, at Step) error {
+	if w.cfg.Hook == nil {
+		return nil
+	}
+	if err := w.cfg.Hook(id, at); err != nil {
+		return fmt.Errorf("%w at %s: %v", ErrAbandoned, at, err)
+	}
+	return nil
+}

@@ -1,0 +1,166 @@
+package core
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// carryOut takes a claimed release through its remaining steps. A release
+// claimed fresh is queued; one taken over from a dead worker may be building
+// or deploying already and resumes there.
+func (w *Worker) carryOut(ctx context.Context, r Release) error {
+	fresh := r.Status == StatusQueued
+	if fresh {
+		w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, "approved → queued by "+w.cfg.ID)
+		w.e.notify(ctx, r, StepQueued, "")
+		if why := w.recheck(r); why != nil {
+			return w.fail(ctx, r, fmt.Sprintf("pre-check failed when work started: %s", why.Error()), "")
+		}
+	} else {
+		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("resumed at %s by %s", r.Status, w.cfg.ID))
+	}
+	if err := w.hook(r.ID, StepQueued); err != nil {
+		return err
+	}
+	log := newProgressLog(ctx, w.e, r)
+	resumed := r.Status == StatusDeploying
+	var err error
+	if r.Kind == KindRelease && r.Status.In(StatusQueued, StatusBuilding) {
+		if r, err = w.build(ctx, r, log); err != nil || r.Status.Final() {
+			return err
+		}
+	}
+	return w.deploy(ctx, r, resumed, log)
+}
+
+// recheck repeats the window check at the start of work: a window that
+// closed while a release waited fails it with that reason.
+func (w *Worker) recheck(r Release) *Refusal {
+	app, ref := w.e.App(r.App)
+	if ref != nil {
+		return ref
+	}
+	if r.Urgent || (r.Kind == KindRollback && !app.Policy.RollbackNeedsWindow) {
+		return nil
+	}
+	return w.e.windowRefusal(app)
+}
+
+// deploy makes the release's artifact live. A resumed deploy asks the target
+// first and does not deploy again what is already live; a fresh one goes
+// straight to the target, so nothing but the deploy itself sits on the path
+// from approval to live.
+func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progressLog) error {
+	var err error
+	if r.Status != StatusDeploying {
+		if r, err = w.transition(ctx, r, StatusDeploying, Change{}); err != nil || r.Status.Final() {
+			return err
+		}
+		w.e.notify(ctx, r, StepDeploying, "")
+	}
+	if err := w.hook(r.ID, StepDeploying); err != nil {
+		return err
+	}
+	d, err := w.e.deployer(r.App)
+	if err != nil {
+		return w.fail(ctx, r, err.Error(), log.Tail())
+	}
+	if resumed {
+		if live, lerr := d.Live(ctx); lerr == nil && live.Same(r.Artifact) {
+			w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, "resumed deploy: artifact already live, not deployed again")
+			return w.succeed(ctx, r, log)
+		}
+	}
+	req := DeployRequest{App: r.App, ReleaseID: r.ID, Version: r.Version, Kind: r.Kind, Requester: r.Requester,
+		Artifact: r.Artifact, Previous: w.previous(ctx, r.App), Log: log}
+	if err := d.Deploy(ctx, req); err != nil {
+		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
+			return fmt.Errorf("deploying %s: %w", r.ID, cause)
+		}
+		return w.fail(ctx, r, fmt.Sprintf("deploy failed: %v", err), log.Tail())
+	}
+	if err := w.hook(r.ID, StepSucceeded); err != nil {
+		return err
+	}
+	return w.succeed(ctx, r, log)
+}
+
+func (w *Worker) previous(ctx context.Context, app string) Artifact {
+	live, err := w.e.cfg.Releases.Live(ctx, app)
+	if err != nil {
+		return Artifact{}
+	}
+	return live.Artifact
+}
+
+func (w *Worker) succeed(ctx context.Context, r Release, log *progressLog) error {
+	o := Outcome{Status: StatusSucceeded, At: w.e.Now(), Output: log.Tail(), Worker: w.cfg.ID}
+	if app, ref := w.e.App(r.App); ref == nil && r.Kind == KindRollback && app.Policy.LockAfterRollback {
+		o.Freeze = &Lock{App: r.App, Kind: LockAfterRollback, Holder: r.Requester, ReleaseID: r.ID,
+			Reason: fmt.Sprintf("rollback to v%d", r.RollbackOf), Since: o.At}
+	}
+	return w.finish(ctx, r, o)
+}
+
+func (w *Worker) fail(ctx context.Context, r Release, why, output string) error {
+	return w.finish(ctx, r, Outcome{Status: StatusFailed, At: w.e.Now(), Error: why, Output: output, Worker: w.cfg.ID})
+}
+
+// finish records the end; it runs on a context that survives a cancelled
+// deploy, so a failure is always written down.
+func (w *Worker) finish(ctx context.Context, r Release, o Outcome) error {
+	ctx = context.WithoutCancel(ctx)
+	out, err := w.e.cfg.Releases.Finish(ctx, r.ID, InFlightStatuses, o)
+	if errors.Is(err, ErrStale) {
+		return nil // cancelled meanwhile, or another worker took over
+	}
+	if err != nil {
+		return fmt.Errorf("finishing %s as %s: %w", r.ID, o.Status, err)
+	}
+	w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, fmt.Sprintf("%s → %s %s", r.Status, o.Status, o.Error))
+	if o.Freeze != nil {
+		w.e.audit(ctx, Actor{}, AuditLock, r.App, r.ID, "releases frozen after rollback")
+	}
+	step := StepSucceeded
+	if o.Status == StatusFailed {
+		step = StepFailed
+	}
+	w.e.notify(ctx, out, step, o.Error)
+	return nil
+}
+
+// transition moves r to status; a release cancelled meanwhile comes back
+// final and the caller stops.
+func (w *Worker) transition(ctx context.Context, r Release, to Status, ch Change) (Release, error) {
+	ch.At = w.e.Now()
+	out, err := w.e.cfg.Releases.Transition(ctx, r.ID, []Status{r.Status}, to, ch)
+	if errors.Is(err, ErrStale) {
+		cur, rerr := w.e.cfg.Releases.Release(ctx, r.ID)
+		if rerr != nil {
+			return r, fmt.Errorf("re-reading %s: %w", r.ID, rerr)
+		}
+		if cur.Status.Final() {
+			return cur, nil
+		}
+		return cur, fmt.Errorf("moving %s %s → %s: %w", r.ID, r.Status, to, err)
+	}
+	if err != nil {
+		return r, fmt.Errorf("moving %s %s → %s: %w", r.ID, r.Status, to, err)
+	}
+	w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, fmt.Sprintf("%s → %s", r.Status, to))
+	return out, nil
+}
+
+// Elapsed is how long a finished release took from approval to its end.
+func (r Release) Elapsed() time.Duration {
+	start := r.StartedAt
+	if start.IsZero() {
+		start = r.DecidedAt
+	}
+	if start.IsZero() || r.FinishedAt.IsZero() {
+		return 0
+	}
+	return r.FinishedAt.Sub(start)
+}

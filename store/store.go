@@ -1,0 +1,177 @@
+// Package store persists dingops's state with bun: SQLite by default (pure
+// Go, one replica), PostgreSQL for several replicas. It implements the
+// engine's ports (core.ReleaseStore, core.LockStore, core.AuditLog,
+// core.Replicas) and the bot's message and announcement records.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/sqliteshim"
+
+	"github.com/dingops/dingops/core"
+)
+
+// Store is the database behind every port.
+type Store struct {
+	db    *bun.DB
+	pg    bool
+	clock core.Clock
+	log   *slog.Logger
+}
+
+var (
+	_ core.ReleaseStore = (*Store)(nil)
+	_ core.LockStore    = (*Store)(nil)
+	_ core.AuditLog     = (*Store)(nil)
+	_ core.Replicas     = (*Store)(nil)
+)
+
+// Options tune Open.
+type Options struct {
+	Clock  core.Clock // for migration timestamps; nil = system clock
+	Logger *slog.Logger
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// IsPostgres reports whether dsn names a PostgreSQL database.
+func IsPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open connects to dsn: a postgres:// URL, or a SQLite file path (or
+// file: URI). It does not migrate; call Migrate.
+func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
+	if o.Clock == nil {
+		o.Clock = systemClock{}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{pg: IsPostgres(dsn), clock: o.Clock, log: o.Logger}
+	var err error
+	if s.pg {
+		s.db, err = openPostgres(dsn)
+	} else {
+		s.db, err = openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.PingContext(ctx); err != nil {
+		_ = s.db.Close()
+		return nil, fmt.Errorf("connecting to %s: %w", Redact(dsn), err)
+	}
+	return s, nil
+}
+
+func openPostgres(dsn string) (*bun.DB, error) {
+	sqldb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("opening %s: %w", Redact(dsn), err)
+	}
+	sqldb.SetMaxOpenConns(20)
+	sqldb.SetMaxIdleConns(10)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return bun.NewDB(sqldb, pgdialect.New()), nil
+}
+
+// sqlitePragmas make concurrent writers wait for each other instead of
+// failing with SQLITE_BUSY: WAL, a busy timeout and immediate transactions.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+func openSQLite(dsn string) (*bun.DB, error) {
+	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
+	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
+		return nil, fmt.Errorf("sqlite needs a file (WAL and several connections), got %q", dsn)
+	}
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	full := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
+	sqldb, err := sql.Open(sqliteshim.ShimName, full)
+	if err != nil {
+		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
+	}
+	sqldb.SetMaxOpenConns(8)
+	return bun.NewDB(sqldb, sqlitedialect.New()), nil
+}
+
+// Redact hides a DSN's password for messages and logs.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Close closes the connection pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the bun handle to the bot's own tables in this package's tests
+// and to health checks.
+func (s *Store) DB() *bun.DB { return s.db }
+
+// Dialect names the database kind: "postgres" or "sqlite".
+func (s *Store) Dialect() string {
+	if s.pg {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// Ping checks the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// InstallationID is the random id created at the first migration; card
+// track ids start with it so a reset store never collides with old cards.
+func (s *Store) InstallationID(ctx context.Context) (string, error) {
+	var v string
+	err := s.db.NewSelect().Table("meta").Column("value").Where("key = 'installation_id'").Scan(ctx, &v)
+	if err != nil {
+		return "", fmt.Errorf("reading installation id: %w", err)
+	}
+	return v, nil
+}
+
+func (s *Store) now() time.Time { return s.clock.Now() }
+
+// forUpdate locks selected rows on PostgreSQL; SQLite's immediate
+// transactions already hold the write lock.
+func (s *Store) forUpdate(q *bun.SelectQuery) *bun.SelectQuery {
+	if s.pg {
+		return q.For("UPDATE")
+	}
+	return q
+}
+
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}

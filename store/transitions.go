@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/dingops/dingops/core"
+)
+
+// lockRelease reads a release inside tx, locking its row on PostgreSQL.
+func (s *Store) lockRelease(ctx context.Context, tx bun.Tx, id core.ReleaseID) (releaseRow, error) {
+	var row releaseRow
+	err := s.forUpdate(tx.NewSelect().Model(&row).Where("id = ?", int64(id))).Scan(ctx)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, core.ErrNotFound
+	}
+	if err != nil {
+		return row, fmt.Errorf("reading %s: %w", id, err)
+	}
+	return row, nil
+}
+
+func (s *Store) reread(ctx context.Context, id core.ReleaseID, out *core.Release) {
+	if r, err := s.Release(ctx, id); err == nil {
+		*out = r
+	}
+}
+
+// Transition implements core.ReleaseStore.
+func (s *Store) Transition(ctx context.Context, id core.ReleaseID, from []core.Status, to core.Status, ch core.Change) (core.Release, error) {
+	var out core.Release
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row, err := s.lockRelease(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !core.Status(row.Status).In(from...) {
+			return core.ErrStale
+		}
+		q := tx.NewUpdate().Table("releases").Where("id = ?", row.ID).
+			Set("status = ?", string(to)).Set("updated_at = ?", ms(ch.At))
+		q = applyChange(q, ch)
+		if to.Final() {
+			q = q.Set("finished_at = ?", ms(ch.At))
+		}
+		if _, err := q.Exec(ctx); err != nil {
+			return fmt.Errorf("updating %s: %w", id, err)
+		}
+		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
+		return err
+	})
+	if errors.Is(err, core.ErrStale) {
+		s.reread(ctx, id, &out)
+	}
+	return out, err
+}
+
+func applyChange(q *bun.UpdateQuery, ch core.Change) *bun.UpdateQuery {
+	if ch.Error != nil {
+		q = q.Set("error = ?", *ch.Error)
+	}
+	if ch.Output != nil {
+		q = q.Set("output = ?", *ch.Output)
+	}
+	if ch.BuildRef != nil {
+		q = q.Set("build_ref = ?", *ch.BuildRef)
+	}
+	if ch.Commit != nil {
+		q = q.Set("commit_sha = ?", *ch.Commit)
+	}
+	if ch.Artifact != nil {
+		a := *ch.Artifact
+		q = q.Set("artifact_kind = ?", string(a.Kind)).Set("artifact_ref = ?", a.Ref).
+			Set("artifact_digest = ?", a.Digest).Set("artifact_display = ?", a.Display)
+	}
+	if ch.Commits != nil {
+		b, _ := json.Marshal(ch.Commits)
+		q = q.Set("commits = ?", string(b))
+	}
+	return q
+}
+
+// Decide implements core.ReleaseStore: the approval, the count and the
+// status change happen in one transaction on a locked row, so any number of
+// concurrent approvers cause exactly one transition.
+func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.Release, error) {
+	var out core.Release
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row, err := s.lockRelease(ctx, tx, a.ReleaseID)
+		if err != nil {
+			return err
+		}
+		if row.Status != string(core.StatusPendingApproval) {
+			return core.ErrStale
+		}
+		n, err := tx.NewSelect().Model((*approvalRow)(nil)).Where("release_id = ?", row.ID).Where("approver = ?", a.Approver).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("reading approvals: %w", err)
+		}
+		if n > 0 {
+			return core.ErrDuplicate
+		}
+		ar := approvalRow{ReleaseID: row.ID, Approver: a.Approver, Decision: string(a.Decision), Comment: a.Comment,
+			Origin: string(a.Origin), At: ms(a.At)}
+		if _, err := tx.NewInsert().Model(&ar).Exec(ctx); err != nil {
+			return fmt.Errorf("recording approval: %w", err)
+		}
+		if err := s.settle(ctx, tx, row, a, needed); err != nil {
+			return err
+		}
+		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
+		return err
+	})
+	if errors.Is(err, core.ErrStale) || errors.Is(err, core.ErrDuplicate) {
+		s.reread(ctx, a.ReleaseID, &out)
+	} else if uniqueViolation(err) != "" {
+		s.reread(ctx, a.ReleaseID, &out)
+		return out, core.ErrDuplicate
+	}
+	return out, err
+}
+
+// settle moves a pending release to rejected or approved once its
+// decisions say so.
+func (s *Store) settle(ctx context.Context, tx bun.Tx, row releaseRow, a core.Approval, needed int) error {
+	to := ""
+	if a.Decision == core.DecisionReject {
+		to = string(core.StatusRejected)
+	} else {
+		n, err := tx.NewSelect().Model((*approvalRow)(nil)).Where("release_id = ?", row.ID).
+			Where("decision = ?", string(core.DecisionApprove)).Count(ctx)
+		if err != nil {
+			return fmt.Errorf("counting approvals: %w", err)
+		}
+		if n >= int64(needed) {
+			to = string(core.StatusApproved)
+		}
+	}
+	if to == "" {
+		_, err := tx.NewUpdate().Table("releases").Set("updated_at = ?", ms(a.At)).Where("id = ?", row.ID).Exec(ctx)
+		return err
+	}
+	q := tx.NewUpdate().Table("releases").Set("status = ?", to).Set("decided_at = ?", ms(a.At)).
+		Set("updated_at = ?", ms(a.At)).Where("id = ?", row.ID)
+	if to == string(core.StatusRejected) {
+		q = q.Set("finished_at = ?", ms(a.At))
+	}
+	_, err := q.Exec(ctx)
+	return err
+}
+
+// Finish implements core.ReleaseStore.
+func (s *Store) Finish(ctx context.Context, id core.ReleaseID, from []core.Status, o core.Outcome) (core.Release, error) {
+	var out core.Release
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		row, err := s.lockRelease(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !core.Status(row.Status).In(from...) {
+			return core.ErrStale
+		}
+		if o.Worker != "" {
+			if err := s.holdsRun(ctx, tx, row, o.Worker); err != nil {
+				return err
+			}
+		}
+		if err := s.finishRow(ctx, tx, row, o); err != nil {
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*lockRow)(nil)).Where("app = ?", row.App).Where("slot = ?", slotRun).
+			Where("release_id = ?", row.ID).Exec(ctx); err != nil {
+			return fmt.Errorf("releasing run lock of %s: %w", row.App, err)
+		}
+		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
+		return err
+	})
+	if errors.Is(err, core.ErrStale) {
+		s.reread(ctx, id, &out)
+	}
+	return out, err
+}
+
+func (s *Store) holdsRun(ctx context.Context, tx bun.Tx, row releaseRow, worker string) error {
+	n, err := tx.NewSelect().Model((*lockRow)(nil)).Where("app = ?", row.App).Where("slot = ?", slotRun).
+		Where("release_id = ?", row.ID).Where("holder = ?", worker).Count(ctx)
+	if err != nil {
+		return fmt.Errorf("reading run lock of %s: %w", row.App, err)
+	}
+	if n == 0 {
+		return core.ErrStale
+	}
+	return nil
+}
+
+func (s *Store) finishRow(ctx context.Context, tx bun.Tx, row releaseRow, o core.Outcome) error {
+	at := ms(o.At)
+	q := tx.NewUpdate().Table("releases").Where("id = ?", row.ID).Set("status = ?", string(o.Status)).
+		Set("finished_at = ?", at).Set("updated_at = ?", at).Set("error = ?", o.Error)
+	if o.Output != "" {
+		q = q.Set("output = ?", o.Output)
+	}
+	if row.DecidedAt == 0 {
+		q = q.Set("decided_at = ?", at)
+	}
+	if _, err := q.Exec(ctx); err != nil {
+		return fmt.Errorf("finishing %d: %w", row.ID, err)
+	}
+	if o.Status != core.StatusSucceeded {
+		return nil
+	}
+	return s.becomeLive(ctx, tx, row, o)
+}
+
+// becomeLive makes a succeeded release what is live; for a rollback it
+// marks the releases it moved away from and sets the freeze.
+func (s *Store) becomeLive(ctx context.Context, tx bun.Tx, row releaseRow, o core.Outcome) error {
+	var prev int64
+	if err := tx.NewSelect().Table("apps").Column("live_release_id").Where("name = ?", row.App).Scan(ctx, &prev); err != nil {
+		return fmt.Errorf("reading what was live for %s: %w", row.App, err)
+	}
+	if err := setLive(ctx, tx, row.App, row.ID, ms(o.At)); err != nil {
+		return err
+	}
+	if row.Kind == string(core.KindRollback) {
+		_, err := tx.NewUpdate().Table("releases").Set("rolled_back = ?", true).Set("rolled_back_by = ?", row.ID).
+			Where("app = ?", row.App).Where("status = ?", string(core.StatusSucceeded)).Where("rolled_back = ?", false).
+			Where("id <> ?", row.ID).
+			WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
+				return q.Where("version > ? AND version < ?", row.RollbackOf, row.Version).WhereOr("id = ?", prev)
+			}).Exec(ctx)
+		if err != nil {
+			return fmt.Errorf("marking releases rolled back by %d: %w", row.ID, err)
+		}
+	}
+	if o.Freeze == nil {
+		return nil
+	}
+	fr := toLockRow(*o.Freeze)
+	if _, err := tx.NewInsert().Model(&fr).On("CONFLICT (app, slot) DO NOTHING").Exec(ctx); err != nil {
+		return fmt.Errorf("freezing %s after rollback: %w", row.App, err)
+	}
+	return nil
+}
