@@ -1,0 +1,71 @@
+package cdnemu
+
+import "net/http"
+
+// Fault makes requests for one action fail or hang.
+type Fault struct {
+	// Action is the API to disturb, e.g. "RefreshObjectCaches"; "" any.
+	Action string
+	// Count is how many requests it applies to (0 means 1).
+	Count int
+	// Status and Code are the error answered (0 → 503, "" → "ServiceUnavailable").
+	Status  int
+	Code    string
+	Message string
+	// Hang holds the request until the client gives up or the server closes.
+	Hang bool
+}
+
+// InjectFault queues f; faults apply in the order they were queued.
+func (s *Server) InjectFault(f Fault) {
+	if f.Count <= 0 {
+		f.Count = 1
+	}
+	s.mu.Lock()
+	s.faults = append(s.faults, f)
+	s.mu.Unlock()
+}
+
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	s.faults = nil
+	s.mu.Unlock()
+}
+
+func (s *Server) takeFault(action string) (Fault, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Action != "" && f.Action != action {
+			continue
+		}
+		if s.faults[i].Count--; s.faults[i].Count == 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		return f, true
+	}
+	return Fault{}, false
+}
+
+func (s *Server) applyFault(c *call, f Fault) {
+	if f.Hang {
+		select {
+		case <-c.r.Context().Done():
+		case <-s.closed:
+		}
+		c.rec.Code = "Hang"
+		return
+	}
+	e := &apiError{f.Status, f.Code, f.Message}
+	if e.status == 0 {
+		e.status = http.StatusServiceUnavailable
+	}
+	if e.code == "" {
+		e.code = "ServiceUnavailable"
+	}
+	if e.message == "" {
+		e.message = "Injected fault."
+	}
+	c.fail(e)
+}

@@ -1,0 +1,103 @@
+package configs_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/dingops/dingops/configs"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./configs -update to create %s", path)
+	assert.Equal(t, string(want), got)
+}
+
+func env(kv ...string) configs.Getenv {
+	m := map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i]] = kv[i+1]
+	}
+	return func(k string) string { return m[k] }
+}
+
+var secrets = env("DINGOPS_DINGTALK_SECRET", "dt-secret-value", "DINGOPS_JENKINS_TOKEN", "jk-token-value",
+	"DINGOPS_OSS_SECRET", "oss-secret-value", "DINGOPS_API_TOKEN", "api-token-value", "DINGOPS_GIT_TOKEN", "git-token",
+	"DINGOPS_GIT_SSH_KEY", "/keys/id", "DINGOPS_REGISTRY_PASSWORD", "reg-pass")
+
+func TestExampleResolves(t *testing.T) {
+	cfg, probs, err := configs.Load("example.yaml", secrets)
+	require.NoError(t, err)
+	assert.Empty(t, probs.Warnings)
+	out, err := yaml.Marshal(cfg)
+	require.NoError(t, err)
+	for _, s := range []string{"dt-secret-value", "jk-token-value", "oss-secret-value", "api-token-value"} {
+		assert.NotContains(t, string(out), s, "a secret leaked into the resolved configuration")
+	}
+	golden(t, "example.resolved.yaml", string(out))
+	assert.Equal(t, "dt-secret-value", cfg.DingTalk.ClientSecret.Value())
+	assert.Equal(t, "[redacted $DINGOPS_DINGTALK_SECRET]", cfg.DingTalk.ClientSecret.String())
+}
+
+func TestInvalidListsEveryProblem(t *testing.T) {
+	_, probs, err := configs.Load("testdata/invalid.yaml", env())
+	require.Error(t, err)
+	require.GreaterOrEqual(t, len(probs.List), 5)
+	golden(t, "invalid.problems.txt", err.Error()+"\n")
+}
+
+func TestMissingSecretIsAWarning(t *testing.T) {
+	_, probs, err := configs.Load("example.yaml", env())
+	require.NoError(t, err)
+	var text []string
+	for _, w := range probs.Warnings {
+		text = append(text, w.Path)
+	}
+	assert.Contains(t, text, "dingtalk.client_secret_env")
+}
+
+func TestBadInputOneLineEach(t *testing.T) {
+	cases := map[string]string{
+		"not yaml":      "apps: [",
+		"empty":         "",
+		"wrong type":    "worker: {concurrency: many}",
+		"unknown top":   "langauge: en",
+		"list not map":  "apps: [web]",
+		"bad duration":  "worker: {lease: soon}",
+		"bad zone":      "time_zone: Mars/Olympus",
+		"negative dur":  "worker: {poll: -1s}",
+		"tz in cron":    "windows: {w: {periods: [{start: 'CRON_TZ=Asia/Shanghai', duration: 1h}]}}",
+		"duplicate key": "language: en\nlanguage: zh",
+	}
+	for name, text := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, probs, err := configs.Parse([]byte(text), "c.yaml", env())
+			require.Error(t, err)
+			require.NotEmpty(t, probs.List)
+			for _, p := range probs.List {
+				assert.NotContains(t, p.Message, "\n", "one line per problem")
+			}
+		})
+	}
+}
+
+func TestUnknownKeySuggests(t *testing.T) {
+	_, probs, err := configs.Parse([]byte("langauge: en\napps: {}\n"), "c.yaml", env())
+	require.Error(t, err)
+	assert.True(t, strings.Contains(probs.List[0].Message, `did you mean "language"`), probs.List[0].Message)
+	assert.Equal(t, 1, probs.List[0].Line)
+}
