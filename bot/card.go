@@ -1,0 +1,232 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dingops/dingops/core"
+)
+
+// Card is one release's card as rendered for one language: the markdown a
+// text transport shows, and the variables a DingTalk card template takes.
+type Card struct {
+	ReleaseID core.ReleaseID
+	App       string
+	Status    core.Status
+	Pending   bool // the Approve/Reject buttons show
+	Title     string
+	Markdown  string
+	Mentions  []string // approvers to @-mention while pending
+	Params    map[string]string
+}
+
+// CardParam names the template variables; docs/dingtalk-setup.md lists them.
+var CardParams = []string{"title", "release_id", "app", "version", "kind", "status", "status_text", "urgent",
+	"live", "target", "requester", "reason", "approvals", "expires", "commits", "progress", "result", "body",
+	"buttons", "approve_text", "reject_text"}
+
+// card renders a plan's card; progress is the latest progress line, if any.
+func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
+	r := p.Release
+	f := b.fmt(lang)
+	c := &Card{ReleaseID: r.ID, App: r.App, Status: r.Status, Pending: r.Status == core.StatusPendingApproval}
+	c.Title = b.t(lang, "card.title."+string(r.Kind), "release", r.Label())
+	if r.Urgent {
+		c.Title = b.t(lang, "word.urgent") + " " + c.Title
+	}
+	rows := b.cardRows(lang, p)
+	if c.Pending {
+		c.Mentions = b.approvers(r)
+	}
+	result := b.cardResult(lang, r)
+	var md strings.Builder
+	fmt.Fprintf(&md, "### %s\n", c.Title)
+	for _, row := range rows {
+		fmt.Fprintf(&md, "- **%s**：%s\n", row[0], row[1])
+	}
+	if progress != "" && !r.Status.Final() {
+		fmt.Fprintf(&md, "- **%s**：%s\n", b.t(lang, "card.progress"), progress)
+	}
+	if result != "" {
+		fmt.Fprintf(&md, "\n%s\n", result)
+	}
+	if c.Pending {
+		fmt.Fprintf(&md, "\n%s\n", b.t(lang, "card.instructions", "id", int64(r.ID)))
+	}
+	if lang == "en" {
+		c.Markdown = strings.ReplaceAll(md.String(), "**：", "**: ")
+	} else {
+		c.Markdown = md.String()
+	}
+	c.Params = b.cardParams(lang, p, c, rows, progress, result, f)
+	return c
+}
+
+// cardRows are the label/value lines of a card, in order.
+func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
+	r := p.Release
+	rows := [][2]string{{b.t(lang, "card.status"), b.statusText(lang, r)}}
+	live := b.t(lang, "card.none_live")
+	if p.Live != nil {
+		live = b.releasedBy(lang, *p.Live)
+	}
+	rows = append(rows, [2]string{b.t(lang, "card.live"), live})
+	if p.Mismatch() {
+		rows = append(rows, [2]string{"⚠️", b.t(lang, "card.mismatch", "actual", p.LiveArtifact.Label())})
+	}
+	if r.Kind == core.KindRollback && p.Target != nil {
+		rows = append(rows, [2]string{b.t(lang, "card.target"), b.releasedBy(lang, *p.Target)})
+	} else {
+		if r.Branch != "" {
+			rows = append(rows, [2]string{b.t(lang, "card.branch"), r.Branch + " " + short(r.Commit)})
+		}
+		if !r.Artifact.IsZero() {
+			rows = append(rows, [2]string{b.t(lang, "card.artifact"), r.Artifact.Label()})
+		}
+	}
+	if len(p.Commits) > 0 {
+		rows = append(rows, [2]string{b.t(lang, "card.commits"), commitList(p.Commits)})
+	}
+	rows = append(rows, [2]string{b.t(lang, "card.requester"), r.Requester})
+	if r.Reason != "" {
+		rows = append(rows, [2]string{b.t(lang, "card.reason"), r.Reason})
+	}
+	if r.ApprovalsNeeded > 0 {
+		rows = append(rows, [2]string{b.t(lang, "card.approvals"), b.approvalText(lang, r)})
+		if r.Status == core.StatusPendingApproval && !r.ExpiresAt.IsZero() {
+			rows = append(rows, [2]string{b.t(lang, "card.expires"), b.fmt(lang).time(r.ExpiresAt)})
+		}
+	}
+	if r.BuildRef != "" {
+		rows = append(rows, [2]string{b.t(lang, "card.build"), r.BuildRef})
+	}
+	return rows
+}
+
+func (b *Bot) releasedBy(lang string, r core.Release) string {
+	at := r.FinishedAt
+	if at.IsZero() {
+		at = r.CreatedAt
+	}
+	return b.t(lang, "card.released_by", "version", fmt.Sprintf("v%d", r.Version), "artifact", r.Artifact.Label(),
+		"by", r.Requester, "at", at)
+}
+
+func (b *Bot) statusText(lang string, r core.Release) string {
+	s := b.fmt(lang).value(r.Status)
+	var decided []string
+	for _, a := range r.Approvals {
+		decided = append(decided, b.t(lang, "card.decided_by", "decision", b.t(lang, "card.decision."+string(a.Decision)), "by", a.Approver))
+	}
+	if len(decided) > 0 && r.Status != core.StatusPendingApproval {
+		s += "（" + strings.Join(decided, "; ") + "）"
+		if lang == "en" {
+			s = strings.NewReplacer("（", " (", "）", ")").Replace(s)
+		}
+	}
+	return s
+}
+
+func (b *Bot) approvalText(lang string, r core.Release) string {
+	have := 0
+	for _, a := range r.Approvals {
+		if a.Decision == core.DecisionApprove {
+			have++
+		}
+	}
+	mentions := make([]string, 0)
+	for _, s := range b.approvers(r) {
+		mentions = append(mentions, "@"+s)
+	}
+	return b.t(lang, "card.approvals_value", "have", have, "need", r.ApprovalsNeeded, "approvers", mentions)
+}
+
+// approvers are the people who may approve r, without its requester.
+func (b *Bot) approvers(r core.Release) []string {
+	app, ref := b.cfg.Engine.App(r.App)
+	if ref != nil {
+		return nil
+	}
+	var out []string
+	for _, s := range app.Approvers {
+		if s != r.Requester || app.Policy.For(r.Kind, r.Urgent).SelfApproval {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (b *Bot) cardResult(lang string, r core.Release) string {
+	switch r.Status {
+	case core.StatusSucceeded:
+		return b.t(lang, "card.done", "elapsed", r.Elapsed())
+	case core.StatusFailed, core.StatusExpired, core.StatusCancelled:
+		out := b.t(lang, "card.failed", "error", firstLine(r.Error))
+		if r.Status != core.StatusFailed {
+			out = b.t(lang, "card.ended", "status", r.Status, "error", firstLine(r.Error))
+		}
+		if tail := lastLines(r.Output, 8); tail != "" && r.Status == core.StatusFailed {
+			out += "\n\n" + b.t(lang, "card.output") + "：\n```\n" + tail + "\n```"
+		}
+		return out
+	}
+	return ""
+}
+
+func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, progress, result string, f formatter) map[string]string {
+	r := p.Release
+	get := func(label string) string {
+		for _, row := range rows {
+			if row[0] == label {
+				return row[1]
+			}
+		}
+		return ""
+	}
+	buttons := "hide"
+	if c.Pending {
+		buttons = "show"
+	}
+	return map[string]string{
+		"title": c.Title, "release_id": strconv.FormatInt(int64(r.ID), 10), "app": r.App,
+		"version": strconv.Itoa(r.Version), "kind": string(r.Kind), "status": string(r.Status),
+		"status_text": get(b.t(lang, "card.status")), "urgent": strconv.FormatBool(r.Urgent),
+		"live": get(b.t(lang, "card.live")), "target": get(b.t(lang, "card.target")),
+		"requester": r.Requester, "reason": r.Reason, "approvals": get(b.t(lang, "card.approvals")),
+		"expires": get(b.t(lang, "card.expires")), "commits": get(b.t(lang, "card.commits")),
+		"progress": progress, "result": result, "body": c.Markdown, "buttons": buttons,
+		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
+	}
+}
+
+func commitList(cs []core.Commit) string {
+	parts := make([]string, 0, len(cs))
+	for _, c := range cs {
+		parts = append(parts, strings.TrimSpace(short(c.SHA)+" "+c.Subject+" ("+c.Author+")"))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func short(sha string) string {
+	if len(sha) > 8 {
+		return sha[:8]
+	}
+	return sha
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}

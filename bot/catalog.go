@@ -1,0 +1,150 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dingops/dingops/core"
+)
+
+// Catalog holds every sentence people read, in Chinese and English.
+type Catalog struct {
+	text map[string]map[string]string
+}
+
+// NewCatalog loads the built-in catalogue.
+func NewCatalog() *Catalog {
+	return &Catalog{text: map[string]map[string]string{"zh": catalogZH, "en": catalogEN}}
+}
+
+// Languages lists the languages the catalogue has.
+func (c *Catalog) Languages() []string { return []string{"zh", "en"} }
+
+// Keys lists a language's keys, sorted.
+func (c *Catalog) Keys(lang string) []string {
+	out := make([]string, 0, len(c.text[lang]))
+	for k := range c.text[lang] {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Raw is the unformatted sentence, falling back to Chinese, then the key.
+func (c *Catalog) Raw(lang, key string) string {
+	if s, ok := c.text[lang][key]; ok {
+		return s
+	}
+	if s, ok := c.text["zh"][key]; ok {
+		return s
+	}
+	return key
+}
+
+// T renders key with {name} placeholders replaced by already formatted args.
+func (c *Catalog) T(lang, key string, args map[string]any) string {
+	s := c.Raw(lang, key)
+	if len(args) == 0 || !strings.Contains(s, "{") {
+		return s
+	}
+	pairs := make([]string, 0, 2*len(args))
+	for k, v := range args {
+		pairs = append(pairs, "{"+k+"}", fmt.Sprint(v))
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// formatter renders argument values for one reader: times in the zone,
+// lists joined, statuses and lock kinds in words.
+type formatter struct {
+	lang string
+	zone *time.Location
+	cat  *Catalog
+}
+
+func (f formatter) value(v any) string {
+	switch x := v.(type) {
+	case time.Time:
+		return f.time(x)
+	case []string:
+		return f.list(x)
+	case core.Status:
+		return f.cat.Raw(f.lang, "status."+string(x))
+	case core.LockKind:
+		return f.cat.Raw(f.lang, "lock."+string(x))
+	case core.ReleaseID:
+		return x.String()
+	case time.Duration:
+		return f.duration(x)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func (f formatter) args(in map[string]any) map[string]any {
+	out := make(map[string]any, len(in))
+	for k, v := range in {
+		out[k] = f.value(v)
+	}
+	return out
+}
+
+func (f formatter) list(xs []string) string {
+	if len(xs) == 0 {
+		return f.cat.Raw(f.lang, "word.none")
+	}
+	sep := ", "
+	if f.lang == "zh" {
+		sep = "、"
+	}
+	return strings.Join(xs, sep)
+}
+
+// time shows a day and minute in the zone, with the zone's name so nobody
+// guesses which clock is meant.
+func (f formatter) time(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(f.zone).Format("01-02 15:04 MST")
+}
+
+func (f formatter) duration(d time.Duration) string {
+	switch {
+	case d < time.Second:
+		return fmt.Sprintf("%dms", d.Milliseconds())
+	case d < time.Minute:
+		return fmt.Sprintf("%.1fs", d.Seconds())
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+func (b *Bot) fmt(lang string) formatter { return formatter{lang: lang, zone: b.cfg.Zone, cat: b.cat} }
+
+// t renders a catalogue sentence for lang with args formatted.
+func (b *Bot) t(lang, key string, kv ...any) string {
+	args := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i].(string)] = kv[i+1]
+	}
+	return b.cat.T(lang, key, b.fmt(lang).args(args))
+}
+
+func (b *Bot) renderNotice(lang string, n *Notice) string {
+	args := b.fmt(lang).args(n.Args)
+	if cmd, ok := n.Args["cmd"]; ok {
+		if name, ok := cmd.(Name); ok {
+			args["usage"] = b.cat.Raw(lang, usageKey(name))
+			args["cmd"] = "/" + string(name)
+		}
+	}
+	if arg, ok := n.Args["arg"].(string); ok {
+		args["arg"] = b.cat.Raw(lang, "arg."+arg)
+	}
+	return b.cat.T(lang, n.Key, args)
+}

@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/dingops/dingops/core"
+)
+
+func handleWindows(ctx context.Context, b *Bot, m Message, c *Command) Response {
+	lang := b.lang(m)
+	apps := b.visibleApps(m)
+	if c.App != "" {
+		app, ref := b.appFor(m, c.App)
+		if ref != nil {
+			return b.fail(ctx, lang, ref)
+		}
+		apps = []*core.App{app}
+	}
+	if b.cfg.Windows == nil {
+		return Response{Text: b.t(lang, "windows.none")}
+	}
+	var parts []string
+	for _, a := range apps {
+		plan, loc, ok := b.cfg.Windows.WindowPlan(a.Name, b.now(), 7)
+		if !ok {
+			parts = append(parts, b.t(lang, "windows.always", "app", a.Name))
+			continue
+		}
+		parts = append(parts, b.t(lang, "windows.header", "app", a.Name, "zone", loc.String())+"\n"+b.dayPlans(lang, plan))
+	}
+	return Response{Text: strings.Join(parts, "\n\n")}
+}
+
+// dayPlans renders a week of windows, one line a day.
+func (b *Bot) dayPlans(lang string, plan []core.DayPlan) string {
+	lines := make([]string, 0, len(plan))
+	for _, d := range plan {
+		day := d.Day.Date.String()[5:] + " " + b.t(lang, fmt.Sprintf("weekday.%d", d.Weekday))
+		if len(d.Spans) == 0 {
+			why := b.t(lang, "window."+string(d.Closed), "name", d.Day.Name)
+			lines = append(lines, fmt.Sprintf("- %s：%s", day, why))
+			continue
+		}
+		var spans []string
+		for _, s := range d.Spans {
+			spans = append(spans, s.Start.Format("15:04")+"–"+s.End.Format("15:04"))
+		}
+		note := ""
+		if d.Day.Kind == core.DayMakeUp {
+			note = " (" + b.t(lang, "windows.makeup", "name", d.Day.Name) + ")"
+		}
+		lines = append(lines, fmt.Sprintf("- %s：%s%s", day, strings.Join(spans, ", "), note))
+	}
+	out := strings.Join(lines, "\n")
+	if lang == "en" {
+		out = strings.ReplaceAll(out, "：", ": ")
+	}
+	return out
+}

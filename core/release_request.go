@@ -1,0 +1,10 @@
+package core
+
+// ReleaseRequest asks for a branch of app to be built and released.
+type ReleaseRequest struct {
+	Actor  Actor
+	App    string
+	Branch string
+	Reason string
+	Urgent bool
+}
