@@ -91,6 +91,8 @@ type Response struct {
 	// Release is the release the command touched, for transports that
 	// follow its card (e.g. `dingops chat` waiting for the outcome).
 	Release *core.Release
+	// Refused is set when the command was refused or failed.
+	Refused bool
 }
 
 // Direct is a 1:1 message to people.

@@ -179,4 +179,11 @@ var catalogEN = map[string]string{
 	"weekday.4":             "Thu",
 	"weekday.5":             "Fri",
 	"weekday.6":             "Sat",
+	"progress.step":         "→ {release}: {status}",
+	"progress.line":         "  {release}: {text}",
+	"progress.succeeded":    "✓ {release} succeeded ({artifact}) in {elapsed}",
+	"progress.failed":       "✗ {release} failed: {error}",
+	"progress.follow":       "A running dingops serve ({workers}) will execute it; following…",
+	"progress.inprocess":    "No dingops serve is running; executing in this process…",
+	"progress.timeout":      "Stopped waiting: {release} is still {status}; /status shows more.",
 }

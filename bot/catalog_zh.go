@@ -179,4 +179,11 @@ var catalogZH = map[string]string{
 	"weekday.4":             "周四",
 	"weekday.5":             "周五",
 	"weekday.6":             "周六",
+	"progress.step":         "→ {release}：{status}",
+	"progress.line":         "  {release}：{text}",
+	"progress.succeeded":    "✓ {release} 成功（{artifact}），用时 {elapsed}",
+	"progress.failed":       "✗ {release} 失败：{error}",
+	"progress.follow":       "由正在运行的 dingops serve（{workers}）执行，跟踪进度中…",
+	"progress.inprocess":    "没有正在运行的 dingops serve，在本进程内执行…",
+	"progress.timeout":      "等待超时，{release} 仍是“{status}”；用 /status 查看。",
 }

@@ -15,7 +15,7 @@ import (
 // …" with the full error logged under that reference. This is the only
 // place errors become chat text.
 func (b *Bot) fail(ctx context.Context, lang string, err error) Response {
-	return Response{Text: b.errorText(ctx, lang, err)}
+	return Response{Text: b.errorText(ctx, lang, err), Refused: true}
 }
 
 func (b *Bot) errorText(ctx context.Context, lang string, err error) string {

@@ -193,10 +193,11 @@ type Target struct {
 
 // Script deploys a container image with an operator's own command.
 type Script struct {
-	Command     []string `yaml:"command"`      // argv; DINGOPS_* variables in its environment
-	LiveCommand []string `yaml:"live_command"` // prints the live image; optional
-	Timeout     Duration `yaml:"timeout"`      // default 10m
-	Dir         string   `yaml:"dir"`
+	Command      []string `yaml:"command"`       // argv; DINGOPS_* variables in its environment
+	LiveCommand  []string `yaml:"live_command"`  // prints the live image; optional
+	CheckCommand []string `yaml:"check_command"` // exits 0 when $DINGOPS_ARTIFACT can be deployed; optional
+	Timeout      Duration `yaml:"timeout"`       // default 10m
+	Dir          string   `yaml:"dir"`
 }
 
 // Kubernetes deploys a container image to Deployments.

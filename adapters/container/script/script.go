@@ -1,0 +1,161 @@
+// Package script is the container target that runs an operator's own deploy
+// command: the backend for teams whose deploy is a script, and the deployer
+// the shell demo uses.
+package script
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dingops/dingops/core"
+)
+
+// Kind names this backend in configuration.
+const Kind = "script"
+
+// Config is one app's script target.
+type Config struct {
+	App          string
+	Command      []string      // deploys $DINGOPS_ARTIFACT; must be idempotent
+	LiveCommand  []string      // prints the live artifact reference; optional
+	CheckCommand []string      // exits 0 when $DINGOPS_ARTIFACT can be deployed; optional
+	Timeout      time.Duration // per run; default 10m
+	Dir          string
+	Env          []string // extra KEY=VALUE pairs
+	Logger       *slog.Logger
+}
+
+// Deployer runs the configured commands.
+type Deployer struct {
+	cfg Config
+	run runner
+}
+
+var _ core.Deployer = (*Deployer)(nil)
+
+// runner is the seam over os/exec.
+type runner interface {
+	Run(ctx context.Context, argv []string, dir string, env []string, out io.Writer) error
+}
+
+// New checks cfg and builds the deployer; a nil api runs real processes.
+func New(cfg Config, api runner) (*Deployer, error) {
+	if len(cfg.Command) == 0 || cfg.Command[0] == "" {
+		return nil, fmt.Errorf("script target of %s: command is required", cfg.App)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 10 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if api == nil {
+		api = execRunner{}
+	}
+	return &Deployer{cfg: cfg, run: api}, nil
+}
+
+func (d *Deployer) env(a core.Artifact, req *core.DeployRequest) []string {
+	env := append(os.Environ(), d.cfg.Env...)
+	env = append(env, "DINGOPS_APP="+d.cfg.App, "DINGOPS_ARTIFACT="+a.Ref, "DINGOPS_ARTIFACT_DIGEST="+a.Digest)
+	if req != nil {
+		env = append(env, "DINGOPS_VERSION="+strconv.Itoa(req.Version), "DINGOPS_RELEASE_ID="+strconv.FormatInt(int64(req.ReleaseID), 10),
+			"DINGOPS_KIND="+string(req.Kind), "DINGOPS_REQUESTER="+req.Requester)
+	}
+	return env
+}
+
+// Check refuses an empty or multi-line reference and runs the check
+// command when one is configured.
+func (d *Deployer) Check(ctx context.Context, a core.Artifact) error {
+	if strings.TrimSpace(a.Ref) == "" || strings.ContainsAny(a.Ref, "\n\r\x00") {
+		return fmt.Errorf("%s: artifact %q is not a valid reference", d.cfg.App, a.Ref)
+	}
+	if len(d.cfg.CheckCommand) == 0 {
+		return nil
+	}
+	var out bytes.Buffer
+	if err := d.exec(ctx, d.cfg.CheckCommand, d.env(a, nil), &out); err != nil {
+		return fmt.Errorf("%s: artifact %s cannot be deployed: %v: %s", d.cfg.App, a.Label(), err, tail(out.String()))
+	}
+	return nil
+}
+
+// Deploy runs the command with the release in its environment; its output
+// goes to the release's log.
+func (d *Deployer) Deploy(ctx context.Context, req core.DeployRequest) error {
+	var out bytes.Buffer
+	w := io.Writer(&out)
+	if req.Log != nil {
+		w = io.MultiWriter(&out, req.Log)
+	}
+	if err := d.exec(ctx, d.cfg.Command, d.env(req.Artifact, &req), w); err != nil {
+		if ctx.Err() != nil {
+			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
+		return fmt.Errorf("deploying %s to %s with %s: %w: %s", req.Artifact.Label(), d.cfg.App, d.cfg.Command[0], err, tail(out.String()))
+	}
+	return nil
+}
+
+// Live runs the live command; without one the target cannot tell and the
+// engine uses the last recorded release.
+func (d *Deployer) Live(ctx context.Context) (core.Artifact, error) {
+	if len(d.cfg.LiveCommand) == 0 {
+		return core.Artifact{}, core.ErrLiveUnknown
+	}
+	var out bytes.Buffer
+	if err := d.exec(ctx, d.cfg.LiveCommand, d.env(core.Artifact{}, nil), &out); err != nil {
+		return core.Artifact{}, fmt.Errorf("%s: live command failed: %v: %s", d.cfg.App, err, tail(out.String()))
+	}
+	ref := strings.TrimSpace(out.String())
+	if i := strings.LastIndexByte(ref, '\n'); i >= 0 {
+		ref = strings.TrimSpace(ref[i+1:])
+	}
+	if ref == "" {
+		return core.Artifact{}, core.ErrLiveUnknown
+	}
+	return core.Artifact{Kind: core.TargetContainer, Ref: ref}, nil
+}
+
+func (d *Deployer) exec(ctx context.Context, argv []string, env []string, out io.Writer) error {
+	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
+	defer cancel()
+	err := d.run.Run(ctx, argv, d.cfg.Dir, env, out)
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Errorf("timed out after %s", d.cfg.Timeout)
+	}
+	return err
+}
+
+// tail is the last lines of output, for error messages.
+func tail(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > 5 {
+		lines = lines[len(lines)-5:]
+	}
+	return strings.Join(lines, " | ")
+}
+
+// execRunner runs real processes in their own process group, so a timeout
+// or cancel kills the whole script, children included.
+type execRunner struct{}
+
+func (execRunner) Run(ctx context.Context, argv []string, dir string, env []string, out io.Writer) error {
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, out, out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	return cmd.Run()
+}

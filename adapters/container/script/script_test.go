@@ -1,0 +1,76 @@
+package script_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dingops/dingops/adapters/container/script"
+	"github.com/dingops/dingops/adapters/deploytest"
+	"github.com/dingops/dingops/core"
+)
+
+// deployScript is a tiny target: images/ holds the deployable images, live
+// the one running; a fail or hang marker file makes the next run misbehave.
+const deployScript = `set -eu
+test -f "images/$DINGOPS_ARTIFACT" || { echo "no image $DINGOPS_ARTIFACT"; exit 3; }
+if [ -f hang ]; then rm hang; sleep 60; fi
+if [ -f fail ]; then echo "$(cat fail)"; rm fail; exit 1; fi
+echo "deploying $DINGOPS_ARTIFACT for release $DINGOPS_RELEASE_ID (v$DINGOPS_VERSION)"
+printf '%s\n' "$DINGOPS_ARTIFACT" > live
+echo "$DINGOPS_RELEASE_ID" >> runs
+`
+
+func harness(t *testing.T) deploytest.Harness {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "images"), 0o755))
+	for _, img := range []string{"reg/web:v1", "reg/web:v2"} {
+		p := filepath.Join(dir, "images", img)
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, nil, 0o644))
+	}
+	d, err := script.New(script.Config{App: "web", Dir: dir,
+		Command:      []string{"sh", "-c", deployScript},
+		LiveCommand:  []string{"sh", "-c", "cat live 2>/dev/null || true"},
+		CheckCommand: []string{"sh", "-c", `test -f "images/$DINGOPS_ARTIFACT" || { echo "image $DINGOPS_ARTIFACT not in registry"; exit 1; }`},
+	}, nil)
+	require.NoError(t, err)
+	art := func(ref string) core.Artifact { return core.Artifact{Kind: core.TargetContainer, Ref: ref} }
+	return deploytest.Harness{Deployer: d, App: "web", Artifacts: [2]core.Artifact{art("reg/web:v1"), art("reg/web:v2")},
+		Missing: art("reg/web:v404"),
+		FailNext: func(cause string) {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, "fail"), []byte(cause), 0o644))
+		},
+		HangNext: func() { require.NoError(t, os.WriteFile(filepath.Join(dir, "hang"), nil, 0o644)) },
+	}
+}
+
+func TestContract(t *testing.T) { deploytest.Run(t, harness) }
+
+func TestEnvironmentAndOutput(t *testing.T) {
+	h := harness(t)
+	var log captured
+	err := h.Deployer.Deploy(context.Background(), core.DeployRequest{App: "web", ReleaseID: 57, Version: 4,
+		Kind: core.KindRollback, Artifact: h.Artifacts[1], Log: &log})
+	require.NoError(t, err)
+	assert.Contains(t, log.String(), "deploying reg/web:v2 for release 57 (v4)")
+}
+
+func TestLiveUnknownWithoutCommand(t *testing.T) {
+	d, err := script.New(script.Config{App: "web", Command: []string{"true"}}, nil)
+	require.NoError(t, err)
+	_, err = d.Live(context.Background())
+	assert.ErrorIs(t, err, core.ErrLiveUnknown)
+	assert.Error(t, d.Check(context.Background(), core.Artifact{Ref: "a\nb"}))
+	_, err = script.New(script.Config{App: "web"}, nil)
+	assert.Error(t, err)
+}
+
+type captured struct{ b []byte }
+
+func (c *captured) Write(p []byte) (int, error) { c.b = append(c.b, p...); return len(p), nil }
+func (c *captured) String() string              { return string(c.b) }

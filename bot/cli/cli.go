@@ -1,0 +1,244 @@
+// Package cli is the dingops command line: it parses subcommands and flags
+// and runs each subcommand on a System that main.go assembles.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/store"
+)
+
+// Env is what the command line runs with; main.go fills it.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Version        string
+	OSUser         string
+	// Assemble builds the parts of dingops from a configuration.
+	Assemble func(ctx context.Context, cfg *configs.Config, o Options) (*System, error)
+	// Check compiles what the engine builds from a configuration (windows,
+	// calendar) without I/O, for `config check`: problems, warnings, notes.
+	Check func(cfg *configs.Config, now time.Time) (problems, warnings []configs.Problem, notes []string)
+	// Windows builds the release windows of a configuration without I/O.
+	Windows func(cfg *configs.Config) (WindowSource, error)
+	// Playground runs `dingops playground`; nil until it is wired.
+	Playground func(ctx context.Context, args []string, env Env) int
+}
+
+// Options tune Assemble.
+type Options struct {
+	Logger   *slog.Logger
+	Notifier core.Notifier // replaces the transport's notifier (the shell prints progress)
+	Serve    bool          // build the long-running services too
+	Local    bool          // a shell transport
+}
+
+// System is dingops assembled from one configuration.
+type System struct {
+	Config   *configs.Config
+	Store    *store.Store
+	Engine   *core.Engine
+	Bot      *bot.Bot
+	Windows  WindowSource
+	Services []Service
+	// Problems found while assembling that belong to the file (e.g. a window
+	// spec the engine refuses), with their YAML paths.
+	Problems []configs.Problem
+	Close    func()
+}
+
+// WindowSource answers `dingops windows`.
+type WindowSource interface {
+	bot.WindowPlanner
+	Apps() []string
+	DataEnds() core.Date
+}
+
+// Service is a long-running part of `dingops serve`.
+type Service interface {
+	Name() string
+	Run(ctx context.Context) error
+}
+
+// exitUsage is the exit code of a command line people got wrong.
+const exitUsage = 2
+
+type subcommand struct {
+	name, summary string
+	run           func(ctx context.Context, env Env, args []string) int
+}
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{"serve", "run the bot: stream connection, worker, expiry, announcements, HTTP", runServe},
+		{"chat", "run one chat command from a shell and print the reply", runChat},
+		{"record", "record a release made elsewhere (CI/CD), so rollbacks have history", runRecord},
+		{"migrate", "apply database migrations", runMigrate},
+		{"config", "config check: validate a configuration file and summarise it", runConfig},
+		{"windows", "print release windows and holidays day by day", runWindows},
+		{"audit", "export the audit log as CSV or JSON", runAudit},
+		{"playground", "everything on one machine with emulators and a web page", runPlayground},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Main runs the command line and returns the process exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(env.Stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return 0
+	}
+	for _, s := range subcommands() {
+		if s.name == args[0] {
+			return s.run(ctx, env, args[1:])
+		}
+	}
+	fmt.Fprintf(env.Stderr, "dingops: unknown command %q%s (see dingops --help)\n", args[0], nearest(args[0]))
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "dingops — DingTalk chat-ops for releases and rollbacks\n\nUsage: dingops <command> [flags]\n\nCommands:")
+	for _, s := range subcommands() {
+		fmt.Fprintf(w, "  %-11s %s\n", s.name, s.summary)
+	}
+	fmt.Fprintln(w, "\nRun dingops <command> --help for its flags.")
+}
+
+func nearest(word string) string {
+	best, dist := "", 3
+	names := make([]string, 0)
+	for _, s := range subcommands() {
+		names = append(names, s.name)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if d := configs.Distance(word, n); d < dist {
+			best, dist = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// cmdFlags is a flag set whose errors are one line and whose --help prints
+// the flags.
+type cmdFlags struct {
+	*flag.FlagSet
+	help func()
+}
+
+func flags(env Env, name, args string) *cmdFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {} // errors are one line; --help prints the flags (parse)
+	return &cmdFlags{FlagSet: fs, help: func() {
+		fmt.Fprintf(env.Stdout, "Usage: dingops %s %s\n\nFlags:\n", name, args)
+		fs.SetOutput(env.Stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}}
+}
+
+// parse parses flags; it returns an exit code when the command must stop.
+func parse(env Env, fs *cmdFlags, args []string) (int, bool) {
+	err := fs.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fs.help()
+		return 0, false
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "dingops %s: %s (see dingops %s --help)\n", fs.Name(), strings.TrimSpace(err.Error()), fs.Name())
+		return exitUsage, false
+	}
+	return 0, true
+}
+
+func fail(env Env, cmd string, err error) int {
+	fmt.Fprintf(env.Stderr, "dingops %s: %v\n", cmd, err)
+	return 1
+}
+
+func usageError(env Env, cmd, format string, args ...any) int {
+	fmt.Fprintf(env.Stderr, "dingops %s: %s (see dingops %s --help)\n", cmd, fmt.Sprintf(format, args...), cmd)
+	return exitUsage
+}
+
+func runVersion(_ context.Context, env Env, args []string) int {
+	fs := flags(env, "version", "")
+	if code, ok := parse(env, fs, args); !ok {
+		return code
+	}
+	fmt.Fprintln(env.Stdout, "dingops", env.Version)
+	return 0
+}
+
+func runPlayground(ctx context.Context, env Env, args []string) int {
+	if env.Playground == nil {
+		fmt.Fprintln(env.Stderr, "dingops playground: not available in this build")
+		return 1
+	}
+	return env.Playground(ctx, args, env)
+}
+
+// load reads and validates the configuration, printing every problem.
+func load(env Env, cmd, path string) (*configs.Config, bool) {
+	if path == "" {
+		usageError(env, cmd, "--config FILE is required")
+		return nil, false
+	}
+	cfg, probs, err := configs.Load(path, env.Getenv)
+	if err != nil {
+		if probs != nil {
+			fmt.Fprintln(env.Stderr, probs.Error())
+		} else {
+			fmt.Fprintf(env.Stderr, "dingops %s: %v\n", cmd, err)
+		}
+		return nil, false
+	}
+	return cfg, true
+}
+
+// system loads and assembles, reporting failures.
+func system(ctx context.Context, env Env, cmd, path string, o Options) (*System, int) {
+	cfg, ok := load(env, cmd, path)
+	if !ok {
+		return nil, 1
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	sys, err := env.Assemble(ctx, cfg, o)
+	if err != nil {
+		return nil, fail(env, cmd, err)
+	}
+	if len(sys.Problems) > 0 {
+		sys.Close()
+		printProblems(env, path, sys.Problems)
+		return nil, 1
+	}
+	return sys, 0
+}
+
+func printProblems(env Env, file string, ps []configs.Problem) {
+	fmt.Fprintf(env.Stderr, "%s: %d problem(s)\n", file, len(ps))
+	for _, p := range ps {
+		fmt.Fprintf(env.Stderr, "%s:%d: %s: %s\n", file, p.Line, p.Path, p.Message)
+	}
+}

@@ -1,0 +1,327 @@
+// Command dingops is a DingTalk chat-ops bot that releases and rolls back
+// production. This file is the composition root: it parses nothing itself
+// (bot/cli does), and assembles the engine, store, adapters and bot from a
+// configuration in one place.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"os/user"
+	"sort"
+	"syscall"
+	"time"
+	_ "time/tzdata" // Asia/Shanghai and every other zone, even in a scratch image
+
+	"github.com/dingops/dingops/adapters/calendar"
+	"github.com/dingops/dingops/adapters/container/script"
+	"github.com/dingops/dingops/adapters/dingtalk"
+	"github.com/dingops/dingops/adapters/git"
+	"github.com/dingops/dingops/adapters/jenkins"
+	"github.com/dingops/dingops/adapters/miniapp"
+	"github.com/dingops/dingops/adapters/oss"
+	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/cli"
+	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/store"
+)
+
+// version is stamped at build time: go build -ldflags "-X main.version=1.2.3".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	who := "unknown"
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	return cli.Main(ctx, args, cli.Env{Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, Version: version,
+		OSUser: who, Assemble: assemble, Check: check, Windows: windowsOf})
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// assemble builds dingops from a configuration: the store, the adapters of
+// every app, the engine and the bot.
+func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.System, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sys := &cli.System{Config: cfg}
+	ws, probs, err := buildWindows(cfg)
+	if err != nil {
+		return nil, err
+	}
+	sys.Problems, sys.Windows = probs, ws
+	dt, err := dingtalkClient(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	deps, err := deployers(cfg, dt, log)
+	if err != nil {
+		return nil, err
+	}
+	s, err := store.Open(ctx, cfg.Store.DSN, store.Options{Clock: systemClock{}, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	sys.Store, sys.Close = s, func() { _ = s.Close() }
+	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: systemClock{},
+		Logger: log, Gate: ws.Gate, Notifier: o.Notifier}
+	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, log); err != nil {
+		sys.Close()
+		return nil, err
+	}
+	if sys.Engine, err = core.NewEngine(ecfg); err != nil {
+		sys.Close()
+		return nil, err
+	}
+	chats := map[string]string{}
+	for _, c := range cfg.Chats {
+		chats[c.ConversationID] = c.Language
+	}
+	sys.Bot, err = bot.New(bot.Config{Engine: sys.Engine, Windows: ws, Language: cfg.Language, Chats: chats,
+		Zone: cfg.Zone(), Local: o.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: systemClock{}, Logger: log})
+	if err != nil {
+		sys.Close()
+		return nil, err
+	}
+	return sys, nil
+}
+
+// coreApps maps configured apps to the engine's, with teams resolved.
+func coreApps(cfg *configs.Config) []*core.App {
+	names := make([]string, 0, len(cfg.Apps))
+	for n := range cfg.Apps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	out := make([]*core.App, 0, len(names))
+	for _, n := range names {
+		a := cfg.Apps[n]
+		app := &core.App{Name: n, Target: core.TargetKind(a.Target.Kind), ReleaseTeams: a.ReleaseTeams,
+			ApproverTeams: a.ApproverTeams, Releasers: members(cfg, a.ReleaseTeams), Approvers: members(cfg, a.ApproverTeams),
+			Repo: a.Repo, MainBranch: a.MainBranch, Job: a.JenkinsJob, Policy: policy(a.Policy)}
+		for _, c := range a.Chats {
+			app.Chats = append(app.Chats, cfg.Chats[c].ConversationID)
+		}
+		for set, apps := range cfg.AppSets {
+			for _, x := range apps {
+				if x == n {
+					app.Sets = append(app.Sets, set)
+				}
+			}
+		}
+		sort.Strings(app.Sets)
+		out = append(out, app)
+	}
+	return out
+}
+
+func members(cfg *configs.Config, teams []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range teams {
+		for _, m := range cfg.Teams[t] {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func policy(p configs.Policy) core.Policy {
+	ap := func(a *configs.Approval) core.ApprovalPolicy {
+		return core.ApprovalPolicy{Approvals: *a.Approvals, SelfApproval: a.SelfApproval, Expiry: a.Expiry.Std()}
+	}
+	return core.Policy{Rollback: ap(p.Rollback), Release: ap(p.Release), Urgent: ap(p.Urgent),
+		RollbackNeedsWindow: p.RollbackNeedsWindow, LockAfterRollback: *p.LockAfterRollback,
+		WarnMissingLive: p.MissingLiveCommits == "warn"}
+}
+
+// dingtalkClient is the OpenAPI client shared by the bot and the
+// mini-program targets; nil when DingTalk is not configured.
+func dingtalkClient(cfg *configs.Config, log *slog.Logger) (*dingtalk.Client, error) {
+	d := cfg.DingTalk
+	if d == nil {
+		return nil, nil
+	}
+	c, err := dingtalk.New(dingtalk.Config{ClientID: d.ClientID, ClientSecret: dingtalk.Secret(d.ClientSecret.Value()),
+		RobotCode: d.RobotCode, Endpoint: d.Endpoint, Protocol: d.Protocol, ReadTimeout: d.Timeout.Std(),
+		StreamHost: d.StreamHost, Logger: log.With("adapter", "dingtalk")})
+	if err != nil {
+		return nil, fmt.Errorf("dingtalk: %w", err)
+	}
+	return c, nil
+}
+
+// deployers builds every app's target adapter.
+func deployers(cfg *configs.Config, dt *dingtalk.Client, log *slog.Logger) (map[string]core.Deployer, error) {
+	out := map[string]core.Deployer{}
+	for name, a := range cfg.Apps {
+		d, err := deployer(dt, name, a.Target, log.With("app", name))
+		if err != nil {
+			return nil, fmt.Errorf("app %s: %w", name, err)
+		}
+		out[name] = d
+	}
+	return out, nil
+}
+
+func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logger) (core.Deployer, error) {
+	switch {
+	case t.MiniApp != nil:
+		if dt == nil {
+			return nil, fmt.Errorf("a miniapp target needs the dingtalk section")
+		}
+		return miniapp.New(miniapp.Config{App: app, AgentID: t.MiniApp.AgentID, OpUnionID: t.MiniApp.OpUnionID, Logger: log}, dt)
+	case t.Script != nil:
+		s := t.Script
+		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
+			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, Logger: log}, nil)
+	case t.OSS != nil:
+		o := t.OSS
+		c := oss.Config{App: app, Endpoint: o.Endpoint, Region: o.Region, Bucket: o.Bucket, AccessKeyID: o.AccessKeyID,
+			AccessKeySecret: oss.Secret(o.AccessKeySecret.Value()), AuthVersion: o.AuthVersion, ManifestKey: o.FixedKey,
+			ManifestPattern: o.ManifestPattern, CacheControl: o.CacheControl, ContentType: o.ContentType,
+			Timeout: o.Timeout.Std(), Logger: log}
+		if o.CDN != nil {
+			c.CDN = &oss.CDNConfig{URL: o.CDN.URL, Endpoint: o.CDN.Endpoint, AccessKeyID: o.CDN.AccessKeyID,
+				AccessKeySecret: oss.Secret(o.CDN.AccessKeySecret.Value())}
+		}
+		return oss.Open(c)
+	}
+	return nil, fmt.Errorf("target kind %s is not available in this build", t.Kind)
+}
+
+// pipeline builds the Jenkins builder and the git checker releases use.
+func pipeline(cfg *configs.Config, log *slog.Logger) (core.Builder, core.SourceControl, error) {
+	var b core.Builder
+	var src core.SourceControl
+	if j := cfg.Jenkins; j != nil {
+		jb, err := jenkins.New(jenkins.Config{URL: j.URL, User: j.User, Token: j.Token.Value(), PollInterval: j.Poll.Std(),
+			Logger: log.With("adapter", "jenkins")})
+		if err != nil {
+			return nil, nil, fmt.Errorf("jenkins: %w", err)
+		}
+		b = jb
+	}
+	if g := cfg.Git; g != nil {
+		repos := map[string]git.RepoAuth{}
+		for _, a := range cfg.Apps {
+			for _, c := range g.Credentials {
+				if a.Repo != "" && len(a.Repo) >= len(c.Match) && a.Repo[:len(c.Match)] == c.Match {
+					repos[a.Repo] = git.RepoAuth{TokenEnv: c.TokenEnv, User: c.User, SSHKeyEnv: c.SSHKeyEnv}
+					break
+				}
+			}
+		}
+		gc, err := git.New(git.Config{CacheDir: g.MirrorDir, Repos: repos, Timeout: g.Timeout.Std(), Logger: log.With("adapter", "git")})
+		if err != nil {
+			return nil, nil, fmt.Errorf("git: %w", err)
+		}
+		src = gc
+	}
+	return b, src, nil
+}
+
+// windowSource is the release windows of every app, with the calendar's
+// data range for `config check`.
+type windowSource struct {
+	*core.AppWindows
+	cal  *calendar.Calendar
+	apps []string
+}
+
+func (w windowSource) Apps() []string      { return w.apps }
+func (w windowSource) DataEnds() core.Date { return w.cal.DataEnds() }
+
+func windowsOf(cfg *configs.Config) (cli.WindowSource, error) {
+	ws, probs, err := buildWindows(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(probs) > 0 {
+		return nil, fmt.Errorf("%s: %s", probs[0].Path, probs[0].Message)
+	}
+	return ws, nil
+}
+
+// buildWindows compiles the calendar and each window policy; a policy the
+// engine refuses becomes a problem at its YAML path.
+func buildWindows(cfg *configs.Config) (windowSource, []configs.Problem, error) {
+	cc := calendar.Config{}
+	for _, f := range cfg.Calendar.Freezes {
+		fr := calendar.Freeze{Name: f.Name, From: core.DateOf(f.From.Time)}
+		if !f.To.IsZero() {
+			fr.To = core.DateOf(f.To.Time)
+		}
+		cc.Freezes = append(cc.Freezes, fr)
+	}
+	for _, o := range cfg.Calendar.Overrides {
+		cc.Overrides = append(cc.Overrides, calendar.Override{Date: core.DateOf(o.Date.Time), Work: o.Kind == "workday", Name: o.Name})
+	}
+	cal, err := calendar.New(cc, calendar.LunarGo{})
+	if err != nil {
+		return windowSource{}, nil, fmt.Errorf("calendar: %w", err)
+	}
+	policies, apps := map[string]core.WindowPolicy{}, map[string][]string{}
+	for name, w := range cfg.Windows {
+		p := core.WindowPolicy{Location: w.TimeZone.Name, Days: core.WindowDays(w.Days), OpenOnHolidays: w.OpenOnHolidays,
+			OpenWithoutData: w.OpenWithoutData}
+		for _, per := range w.Periods {
+			p.Periods = append(p.Periods, core.Period{Start: per.Start, Duration: per.Duration.Std()})
+		}
+		policies[name], apps[name] = p, cfg.WindowApps(w)
+	}
+	aw, errs := core.NewAppWindows(policies, apps, cal)
+	var probs []configs.Problem
+	for name, e := range errs {
+		probs = append(probs, cfg.Problem("windows."+name, e.Error()))
+	}
+	all := make([]string, 0, len(cfg.Apps))
+	for n := range cfg.Apps {
+		all = append(all, n)
+	}
+	sort.Strings(all)
+	return windowSource{AppWindows: aw, cal: cal, apps: all}, probs, nil
+}
+
+// check is `config check`'s extra pass: what the engine compiles, plus a
+// warning when the holiday data runs out within 90 days.
+func check(cfg *configs.Config, now time.Time) ([]configs.Problem, []configs.Problem, []string) {
+	ws, probs, err := buildWindows(cfg)
+	if err != nil {
+		return []configs.Problem{cfg.Problem("calendar", err.Error())}, nil, nil
+	}
+	dt, err := dingtalkClient(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		probs = append(probs, cfg.Problem("dingtalk", err.Error()))
+	}
+	if _, err := deployers(cfg, dt, slog.New(slog.DiscardHandler)); err != nil {
+		probs = append(probs, cfg.Problem("apps", err.Error()))
+	}
+	end := ws.DataEnds()
+	left := int(end.In(cfg.Zone()).Sub(now).Hours() / 24)
+	notes := []string{fmt.Sprintf("holiday data: until %s (%d days)", end, left)}
+	var warns []configs.Problem
+	if left < 90 && len(cfg.Windows) > 0 {
+		warns = append(warns, cfg.Problem("calendar", fmt.Sprintf("the holiday data ends %s, in %d days: days after it count as \"no holiday data\" (closed unless open_without_data); add calendar.overrides for the next year or upgrade lunar-go", end, left)))
+	}
+	return probs, warns, notes
+}
