@@ -48,3 +48,19 @@ func (b *Bot) T(lang, key string, kv ...any) string { return b.t(lang, key, kv..
 func (b *Bot) RefusalText(lang string, err error) string {
 	return b.errorText(context.Background(), lang, err)
 }
+
+// CardOf renders release r's card for lang, reading what is live from the
+// store; progress is the latest progress line, if any.
+func (b *Bot) CardOf(ctx context.Context, lang string, r core.Release, progress string) (*Card, error) {
+	p, err := b.cfg.Engine.PlanOf(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return b.card(lang, p, progress), nil
+}
+
+// ChatLang is the language of a conversation.
+func (b *Bot) ChatLang(chatID string) string { return b.lang(Message{ChatID: chatID}) }
+
+// Engine is the engine the bot runs commands on.
+func (b *Bot) Engine() Engine { return b.cfg.Engine }
