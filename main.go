@@ -93,7 +93,7 @@ func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.Sys
 	for _, c := range cfg.Chats {
 		chats[c.ConversationID] = c.Language
 	}
-	sys.Bot, err = bot.New(bot.Config{Engine: sys.Engine, Windows: ws, Language: cfg.Language, Chats: chats,
+	sys.Bot, err = bot.New(bot.Config{Engine: sys.Engine, Releaser: sys.Engine, Windows: ws, Language: cfg.Language, Chats: chats,
 		Zone: cfg.Zone(), Local: o.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: systemClock{}, Logger: log})
 	if err != nil {
 		sys.Close()

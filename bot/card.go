@@ -162,7 +162,11 @@ func (b *Bot) cardResult(lang string, r core.Release) string {
 	case core.StatusSucceeded:
 		return b.t(lang, "card.done", "elapsed", r.Elapsed())
 	case core.StatusFailed, core.StatusExpired, core.StatusCancelled:
-		out := b.t(lang, "card.failed", "error", firstLine(r.Error))
+		errText := firstLine(r.Error)
+		if ref, ok := core.DecodeRefusal(r.Error); ok {
+			errText = b.t(lang, "card.recheck") + b.refusalText(lang, ref)
+		}
+		out := b.t(lang, "card.failed", "error", errText)
 		if r.Status != core.StatusFailed {
 			out = b.t(lang, "card.ended", "status", r.Status, "error", firstLine(r.Error))
 		}

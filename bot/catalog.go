@@ -80,6 +80,21 @@ func (f formatter) value(v any) string {
 		return f.duration(x)
 	case nil:
 		return ""
+	case []any:
+		parts := make([]string, len(x))
+		for i, v := range x {
+			parts[i] = f.value(v)
+		}
+		return f.list(parts)
+	case string:
+		if t, err := time.Parse(time.RFC3339Nano, x); err == nil && len(x) >= 20 {
+			return f.time(t)
+		}
+		return x
+	case float64:
+		if x == float64(int64(x)) {
+			return fmt.Sprint(int64(x))
+		}
 	}
 	return fmt.Sprint(v)
 }

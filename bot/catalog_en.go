@@ -163,6 +163,7 @@ var catalogEN = map[string]string{
 	"card.done":             "✅ Succeeded in {elapsed}",
 	"card.failed":           "❌ Failed: {error}",
 	"card.ended":            "{status}: {error}",
+	"card.recheck":          "a check failed when work started: ",
 	"card.output":           "Output (tail)",
 	"card.build":            "Build",
 	"card.approve":          "Approve",

@@ -163,6 +163,7 @@ var catalogZH = map[string]string{
 	"card.done":             "✅ 成功，用时 {elapsed}",
 	"card.failed":           "❌ 失败：{error}",
 	"card.ended":            "{status}：{error}",
+	"card.recheck":          "开始执行时复查未通过：",
 	"card.output":           "输出（末尾）",
 	"card.build":            "构建",
 	"card.approve":          "同意",

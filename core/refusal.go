@@ -1,6 +1,7 @@
 package core
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -98,4 +99,31 @@ func (r *Refusal) Error() string {
 		parts = append(parts, string(x.Code)+"("+strings.Join(kv, " ")+")")
 	}
 	return "refused: " + strings.Join(parts, "; ")
+}
+
+// refusalPrefix marks a release error that is a refusal found when work
+// started, stored so transports can render it in the reader's language.
+const refusalPrefix = "refused-json:"
+
+// Encode stores the refusal in a release's error text.
+func (r *Refusal) Encode() string {
+	b, err := json.Marshal(r.Reasons)
+	if err != nil {
+		return r.Error()
+	}
+	return refusalPrefix + string(b)
+}
+
+// DecodeRefusal reads a refusal stored with Encode; arguments come back as
+// JSON values (times as RFC 3339 strings).
+func DecodeRefusal(s string) (*Refusal, bool) {
+	rest, ok := strings.CutPrefix(s, refusalPrefix)
+	if !ok {
+		return nil, false
+	}
+	var reasons []Reason
+	if err := json.Unmarshal([]byte(rest), &reasons); err != nil {
+		return nil, false
+	}
+	return &Refusal{Reasons: reasons}, true
 }

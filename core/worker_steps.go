@@ -15,8 +15,12 @@ func (w *Worker) carryOut(ctx context.Context, r Release) error {
 	if fresh {
 		w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, "approved → queued by "+w.cfg.ID)
 		w.e.notify(ctx, r, StepQueued, "")
-		if why := w.recheck(r); why != nil {
-			return w.fail(ctx, r, fmt.Sprintf("pre-check failed when work started: %s", why.Error()), "")
+		why, err := w.recheck(ctx, r)
+		if err != nil {
+			return w.fail(ctx, r, fmt.Sprintf("pre-check could not run when work started: %v", err), "")
+		}
+		if why != nil {
+			return w.fail(ctx, r, why.Encode(), "")
 		}
 	} else {
 		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("resumed at %s by %s", r.Status, w.cfg.ID))
@@ -35,17 +39,21 @@ func (w *Worker) carryOut(ctx context.Context, r Release) error {
 	return w.deploy(ctx, r, resumed, log)
 }
 
-// recheck repeats the window check at the start of work: a window that
-// closed while a release waited fails it with that reason.
-func (w *Worker) recheck(r Release) *Refusal {
+// recheck repeats checks at the start of work: a window that closed while
+// a request waited fails it with that reason; a release also re-checks
+// freezes and its branch.
+func (w *Worker) recheck(ctx context.Context, r Release) (*Refusal, error) {
+	if r.Kind == KindRelease {
+		return w.releaseRecheck(ctx, r)
+	}
 	app, ref := w.e.App(r.App)
 	if ref != nil {
-		return ref
+		return ref, nil
 	}
-	if r.Urgent || (r.Kind == KindRollback && !app.Policy.RollbackNeedsWindow) {
-		return nil
+	if r.Urgent || !app.Policy.RollbackNeedsWindow {
+		return nil, nil
 	}
-	return w.e.windowRefusal(app)
+	return w.e.windowRefusal(app), nil
 }
 
 // deploy makes the release's artifact live. A resumed deploy asks the target
