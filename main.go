@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // Asia/Shanghai and every other zone, even in a scratch image
 
 	"github.com/dingops/dingops/adapters/calendar"
+	"github.com/dingops/dingops/adapters/container/kubernetes"
 	"github.com/dingops/dingops/adapters/container/script"
 	"github.com/dingops/dingops/adapters/dingtalk"
 	"github.com/dingops/dingops/adapters/git"
@@ -70,9 +71,9 @@ func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.Sys
 	if err != nil {
 		return nil, err
 	}
-	deps, err := deployers(cfg, dt, log)
-	if err != nil {
-		return nil, err
+	deps, broken := deployers(cfg, dt, log)
+	for app, err := range broken {
+		log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
 	}
 	s, err := store.Open(ctx, cfg.Store.DSN, store.Options{Clock: systemClock{}, Logger: log})
 	if err != nil {
@@ -170,18 +171,29 @@ func dingtalkClient(cfg *configs.Config, log *slog.Logger) (*dingtalk.Client, er
 	return c, nil
 }
 
-// deployers builds every app's target adapter.
-func deployers(cfg *configs.Config, dt *dingtalk.Client, log *slog.Logger) (map[string]core.Deployer, error) {
-	out := map[string]core.Deployer{}
+// deployers builds every app's target adapter. One app's target that
+// cannot be built (no kubeconfig, a bad endpoint) does not stop the others:
+// its deployer answers every call with the reason, so its requests are
+// refused with it, and the error is returned for logging.
+func deployers(cfg *configs.Config, dt *dingtalk.Client, log *slog.Logger) (map[string]core.Deployer, map[string]error) {
+	out, broken := map[string]core.Deployer{}, map[string]error{}
 	for name, a := range cfg.Apps {
 		d, err := deployer(dt, name, a.Target, log.With("app", name))
 		if err != nil {
-			return nil, fmt.Errorf("app %s: %w", name, err)
+			broken[name] = err
+			d = unavailable{fmt.Errorf("the %s target of %s is unavailable: %w", a.Target.Kind, name, err)}
 		}
 		out[name] = d
 	}
-	return out, nil
+	return out, broken
 }
+
+// unavailable is the deployer of an app whose target could not be built.
+type unavailable struct{ err error }
+
+func (u unavailable) Check(context.Context, core.Artifact) error       { return u.err }
+func (u unavailable) Deploy(context.Context, core.DeployRequest) error { return u.err }
+func (u unavailable) Live(context.Context) (core.Artifact, error)      { return core.Artifact{}, u.err }
 
 func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logger) (core.Deployer, error) {
 	switch {
@@ -194,6 +206,8 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 		s := t.Script
 		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
 			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, Logger: log}, nil)
+	case t.Kubernetes != nil:
+		return kubeDeployer(t.Kubernetes, log)
 	case t.OSS != nil:
 		o := t.OSS
 		c := oss.Config{App: app, Endpoint: o.Endpoint, Region: o.Region, Bucket: o.Bucket, AccessKeyID: o.AccessKeyID,
@@ -207,6 +221,21 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 		return oss.Open(c)
 	}
 	return nil, fmt.Errorf("target kind %s is not available in this build", t.Kind)
+}
+
+func kubeDeployer(k *configs.Kubernetes, log *slog.Logger) (core.Deployer, error) {
+	c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), NoRevert: !*k.RevertOnFailure, Logger: log}
+	for _, d := range k.Deployments {
+		c.Workloads = append(c.Workloads, kubernetes.Workload{Deployment: d.Deployment, Container: d.Container})
+	}
+	if r := k.Registry; r != nil {
+		c.Registry = &kubernetes.RegistryConfig{Endpoint: r.URL, Username: r.User, Password: r.Password.Value()}
+	}
+	cs, err := kubernetes.NewClientset(k.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return kubernetes.New(c, cs)
 }
 
 // pipeline builds the Jenkins builder and the git checker releases use.
@@ -313,13 +342,14 @@ func check(cfg *configs.Config, now time.Time) ([]configs.Problem, []configs.Pro
 	if err != nil {
 		probs = append(probs, cfg.Problem("dingtalk", err.Error()))
 	}
-	if _, err := deployers(cfg, dt, slog.New(slog.DiscardHandler)); err != nil {
-		probs = append(probs, cfg.Problem("apps", err.Error()))
+	var warns []configs.Problem
+	_, broken := deployers(cfg, dt, slog.New(slog.DiscardHandler))
+	for app, err := range broken {
+		warns = append(warns, cfg.Problem("apps."+app+".target", "cannot be built here: "+err.Error()))
 	}
 	end := ws.DataEnds()
 	left := int(end.In(cfg.Zone()).Sub(now).Hours() / 24)
 	notes := []string{fmt.Sprintf("holiday data: until %s (%d days)", end, left)}
-	var warns []configs.Problem
 	if left < 90 && len(cfg.Windows) > 0 {
 		warns = append(warns, cfg.Problem("calendar", fmt.Sprintf("the holiday data ends %s, in %d days: days after it count as \"no holiday data\" (closed unless open_without_data); add calendar.overrides for the next year or upgrade lunar-go", end, left)))
 	}
