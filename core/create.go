@@ -48,7 +48,7 @@ func (e *Engine) create(ctx context.Context, app *App, who Actor, rel Release, p
 		e.audit(ctx, who, AuditOverride, app.Name, created.ID, "urgent: "+created.Reason)
 	}
 	if created.Status == StatusApproved {
-		e.wake()
+		e.wake(created.ID)
 	}
 	return p, nil
 }

@@ -36,11 +36,6 @@ func (e *Engine) decide(ctx context.Context, who Actor, id ReleaseID, d Decision
 	case err != nil:
 		return r, fmt.Errorf("recording %s of %s: %w", d, id, err)
 	}
-	kind := AuditApprove
-	if d == DecisionReject {
-		kind = AuditReject
-	}
-	e.audit(ctx, who, kind, r.App, id, comment)
 	e.afterDecision(ctx, updated)
 	return updated, nil
 }
@@ -48,11 +43,9 @@ func (e *Engine) decide(ctx context.Context, who Actor, id ReleaseID, d Decision
 func (e *Engine) afterDecision(ctx context.Context, r Release) {
 	switch r.Status {
 	case StatusApproved:
-		e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, "pending_approval → approved")
+		e.wake(r.ID)
 		e.notify(ctx, r, StepApproved, "")
-		e.wake()
 	case StatusRejected:
-		e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, "pending_approval → rejected")
 		e.notify(ctx, r, StepRejected, "")
 	default:
 		e.notify(ctx, r, StepProgress, "")

@@ -34,9 +34,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// Gate answers whether app may release at t; nil means always open.
 	Gate func(app *App, t time.Time) *Reason
-	// Wake is called when a release becomes approved, to wake a worker at
-	// once instead of waiting for its poll.
-	Wake func()
+	// Wake is called with a release that became approved, so a worker
+	// starts on it at once instead of at its next poll.
+	Wake func(ReleaseID)
 }
 
 // Engine records intent and decides; the Worker acts on it.
@@ -98,7 +98,7 @@ func (e *Engine) Apps() []*App {
 func (e *Engine) SetNotifier(n Notifier) { e.cfg.Notifier = n }
 
 // SetWake replaces the wake function (the worker is built after the engine).
-func (e *Engine) SetWake(f func()) { e.cfg.Wake = f }
+func (e *Engine) SetWake(f func(ReleaseID)) { e.cfg.Wake = f }
 
 // Now is the engine's clock.
 func (e *Engine) Now() time.Time { return e.cfg.Clock.Now() }
@@ -132,9 +132,9 @@ func (e *Engine) notify(ctx context.Context, r Release, step Step, msg string) {
 	e.cfg.Notifier.Notify(ctx, Event{Release: r, Step: step, Message: msg, At: e.Now()})
 }
 
-func (e *Engine) wake() {
+func (e *Engine) wake(id ReleaseID) {
 	if e.cfg.Wake != nil {
-		e.cfg.Wake()
+		e.cfg.Wake(id)
 	}
 }
 

@@ -49,7 +49,9 @@ type ReleaseStore interface {
 	// expires before a time, oldest first.
 	Find(ctx context.Context, f ReleaseFilter) ([]Release, error)
 	// Transition moves a release from one of from to to, applying ch, as one
-	// compare-and-set; ErrStale if its status is no longer in from.
+	// compare-and-set; ErrStale if its status is no longer in from. Like
+	// every state change in the store, it appends its audit event in the
+	// same transaction.
 	Transition(ctx context.Context, id ReleaseID, from []Status, to Status, ch Change) (Release, error)
 	// Decide records an approval or rejection and, when enough distinct
 	// approvals are in, moves the release to approved, in one transaction.
@@ -91,6 +93,15 @@ type Outcome struct {
 	Freeze *Lock  // set after a successful rollback when policy says so
 }
 
+// Claimed is a release a worker now holds.
+type Claimed struct {
+	Release Release
+	Lock    Lock
+	// Resumed is set when the worker took over an in-flight release whose
+	// previous worker is gone: a deploy may already have happened.
+	Resumed bool
+}
+
 // LockStore keeps app locks: the run lock a worker leases while it works,
 // and freezes set by people or by a rollback.
 type LockStore interface {
@@ -98,7 +109,11 @@ type LockStore interface {
 	// queued, or takes over an in-flight one whose run lock lapsed, and takes
 	// the app's run lock, in one transaction. ErrStale if another worker got
 	// it; ErrLocked (with the holder) if another release runs on the app.
-	Claim(ctx context.Context, id ReleaseID, worker string, now time.Time, lease time.Duration) (Release, Lock, error)
+	// A fresh claim records approved → queued and moves the release on to
+	// its first working status — building for a release, deploying for a
+	// rollback — in the same transaction, so nothing but the target's own
+	// operation sits between an approval and the deploy.
+	Claim(ctx context.Context, id ReleaseID, worker string, now time.Time, lease time.Duration) (Claimed, error)
 	// Renew extends the run lock; ErrStale if the worker lost it.
 	Renew(ctx context.Context, app, worker string, now time.Time, lease time.Duration) error
 	// Freeze sets a manual or after-rollback lock; if one is set already it

@@ -30,7 +30,7 @@ var ErrAbandoned = errors.New("worker abandoned the release (test hook)")
 type Worker struct {
 	e       *Engine
 	cfg     WorkerConfig
-	wake    chan struct{}
+	wake    chan ReleaseID
 	sem     chan struct{}
 	mu      sync.Mutex
 	running map[ReleaseID]bool
@@ -48,14 +48,15 @@ func (e *Engine) NewWorker(cfg WorkerConfig) *Worker {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = 4
 	}
-	return &Worker{e: e, cfg: cfg, wake: make(chan struct{}, 1), sem: make(chan struct{}, cfg.Concurrency),
+	return &Worker{e: e, cfg: cfg, wake: make(chan ReleaseID, 64), sem: make(chan struct{}, cfg.Concurrency),
 		running: map[ReleaseID]bool{}}
 }
 
-// Wake asks the worker to look for work now; it never blocks.
-func (w *Worker) Wake() {
+// Wake asks the worker to start on release id now; it never blocks (when
+// many wake-ups queue, the poll finds the rest).
+func (w *Worker) Wake(id ReleaseID) {
 	select {
-	case w.wake <- struct{}{}:
+	case w.wake <- id:
 	default:
 	}
 }
@@ -75,12 +76,24 @@ func (w *Worker) Run(ctx context.Context) error {
 		if _, err := w.e.ExpireDue(work); err != nil {
 			w.e.log.ErrorContext(ctx, "expiring requests", "err", err)
 		}
-		select {
-		case <-ctx.Done():
+		if !w.idle(ctx, work, tick.C) {
 			w.wg.Wait()
 			return nil
-		case <-w.wake:
-		case <-tick.C:
+		}
+	}
+}
+
+// idle starts woken releases until the next poll tick (true) or until ctx
+// ends (false).
+func (w *Worker) idle(ctx, work context.Context, tick <-chan time.Time) bool {
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case id := <-w.wake:
+			w.launch(work, id)
+		case <-tick:
+			return true
 		}
 	}
 }
@@ -102,19 +115,25 @@ func (w *Worker) scan(ctx context.Context) error {
 		return fmt.Errorf("finding claimable releases: %w", err)
 	}
 	for _, r := range rs {
-		if !w.start(r.ID) {
-			continue
-		}
-		w.wg.Add(1)
-		go func(id ReleaseID) {
-			defer w.wg.Done()
-			defer w.done(id)
-			if err := w.Execute(ctx, id); err != nil && !errors.Is(err, ErrAbandoned) {
-				w.e.log.ErrorContext(ctx, "executing release", "release", int64(id), "err", err)
-			}
-		}(r.ID)
+		w.launch(ctx, r.ID)
 	}
 	return nil
+}
+
+// launch works on release id in its own goroutine, unless this worker
+// already does or is at its concurrency limit (the poll retries then).
+func (w *Worker) launch(ctx context.Context, id ReleaseID) {
+	if !w.start(id) {
+		return
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		defer w.done(id)
+		if err := w.Execute(ctx, id); err != nil && !errors.Is(err, ErrAbandoned) {
+			w.e.log.ErrorContext(ctx, "executing release", "release", int64(id), "err", err)
+		}
+	}()
 }
 
 func (w *Worker) start(id ReleaseID) bool {
@@ -142,7 +161,7 @@ func (w *Worker) done(id ReleaseID) {
 // Execute claims release id and carries it out to its end. It returns nil
 // when another worker holds it or it is not claimable.
 func (w *Worker) Execute(ctx context.Context, id ReleaseID) error {
-	r, _, err := w.e.cfg.Locks.Claim(ctx, id, w.cfg.ID, w.e.Now(), w.cfg.Lease)
+	c, err := w.e.cfg.Locks.Claim(ctx, id, w.cfg.ID, w.e.Now(), w.cfg.Lease)
 	if errors.Is(err, ErrStale) || errors.Is(err, ErrLocked) || errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -151,9 +170,9 @@ func (w *Worker) Execute(ctx context.Context, id ReleaseID) error {
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stop := w.keepLease(ctx, cancel, r.App)
+	stop := w.keepLease(ctx, cancel, c.Release.App)
 	defer stop()
-	return w.carryOut(ctx, r)
+	return w.carryOut(ctx, c)
 }
 
 var errLeaseLost = errors.New("run lock lease lost to another worker")
@@ -198,3 +217,4 @@ func (w *Worker) hook(id ReleaseID, at Step) error {
 	}
 	return nil
 }
+

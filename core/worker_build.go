@@ -56,6 +56,5 @@ func (w *Worker) build(ctx context.Context, r Release, log *progressLog) (Releas
 	if r, err = w.transition(ctx, r, StatusDeploying, ch); err != nil || r.Status.Final() {
 		return r, err
 	}
-	w.e.notify(ctx, r, StepDeploying, "")
 	return r, nil
 }

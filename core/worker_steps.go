@@ -7,13 +7,12 @@ import (
 	"time"
 )
 
-// carryOut takes a claimed release through its remaining steps. A release
-// claimed fresh is queued; one taken over from a dead worker may be building
-// or deploying already and resumes there.
-func (w *Worker) carryOut(ctx context.Context, r Release) error {
-	fresh := r.Status == StatusQueued
-	if fresh {
-		w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, "approved → queued by "+w.cfg.ID)
+// carryOut takes a claimed release through its remaining steps. A fresh
+// claim arrives building (a release) or deploying (a rollback); one taken
+// over from a dead worker resumes where that one stopped.
+func (w *Worker) carryOut(ctx context.Context, c Claimed) error {
+	r := c.Release
+	if !c.Resumed {
 		w.e.notify(ctx, r, StepQueued, "")
 		why, err := w.recheck(ctx, r)
 		if err != nil {
@@ -22,14 +21,12 @@ func (w *Worker) carryOut(ctx context.Context, r Release) error {
 		if why != nil {
 			return w.fail(ctx, r, why.Encode(), "")
 		}
-	} else {
-		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("resumed at %s by %s", r.Status, w.cfg.ID))
 	}
 	if err := w.hook(r.ID, StepQueued); err != nil {
 		return err
 	}
 	log := newProgressLog(ctx, w.e, r)
-	resumed := r.Status == StatusDeploying
+	resumed := c.Resumed && r.Status == StatusDeploying
 	var err error
 	if r.Kind == KindRelease && r.Status.In(StatusQueued, StatusBuilding) {
 		if r, err = w.build(ctx, r, log); err != nil || r.Status.Final() {
@@ -66,6 +63,8 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 		if r, err = w.transition(ctx, r, StatusDeploying, Change{}); err != nil || r.Status.Final() {
 			return err
 		}
+	}
+	if !resumed {
 		w.e.notify(ctx, r, StepDeploying, "")
 	}
 	if err := w.hook(r.ID, StepDeploying); err != nil {
@@ -82,7 +81,7 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 		}
 	}
 	req := DeployRequest{App: r.App, ReleaseID: r.ID, Version: r.Version, Kind: r.Kind, Requester: r.Requester,
-		Artifact: r.Artifact, Previous: w.previous(ctx, r.App), Log: log}
+		Artifact: r.Artifact, Log: log}
 	if err := d.Deploy(ctx, req); err != nil {
 		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
 			return fmt.Errorf("deploying %s: %w", r.ID, cause)
@@ -93,14 +92,6 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 		return err
 	}
 	return w.succeed(ctx, r, log)
-}
-
-func (w *Worker) previous(ctx context.Context, app string) Artifact {
-	live, err := w.e.cfg.Releases.Live(ctx, app)
-	if err != nil {
-		return Artifact{}
-	}
-	return live.Artifact
 }
 
 func (w *Worker) succeed(ctx context.Context, r Release, log *progressLog) error {
@@ -127,7 +118,6 @@ func (w *Worker) finish(ctx context.Context, r Release, o Outcome) error {
 	if err != nil {
 		return fmt.Errorf("finishing %s as %s: %w", r.ID, o.Status, err)
 	}
-	w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, fmt.Sprintf("%s → %s %s", r.Status, o.Status, o.Error))
 	if o.Freeze != nil {
 		w.e.audit(ctx, Actor{}, AuditLock, r.App, r.ID, "releases frozen after rollback")
 	}
@@ -157,7 +147,6 @@ func (w *Worker) transition(ctx context.Context, r Release, to Status, ch Change
 	if err != nil {
 		return r, fmt.Errorf("moving %s %s → %s: %w", r.ID, r.Status, to, err)
 	}
-	w.e.audit(ctx, Actor{}, AuditTransition, r.App, r.ID, fmt.Sprintf("%s → %s", r.Status, to))
 	return out, nil
 }
 

@@ -5,17 +5,31 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/uptrace/bun"
+
 	"github.com/dingops/dingops/core"
 )
 
 // Append implements core.AuditLog. The application only ever inserts.
 func (s *Store) Append(ctx context.Context, ev core.AuditEvent) error {
+	return appendAudit(ctx, s.db, ev)
+}
+
+// appendAudit inserts one audit event; state changes call it inside their
+// own transaction, so a change and its audit record commit together.
+func appendAudit(ctx context.Context, db bun.IDB, ev core.AuditEvent) error {
 	row := auditRow{At: ms(ev.At), Actor: ev.Actor, OSUser: ev.OSUser, Kind: string(ev.Kind), App: ev.App,
 		ReleaseID: int64(ev.ReleaseID), Origin: string(ev.Origin), Detail: ev.Detail}
-	if _, err := s.db.NewInsert().Model(&row).ExcludeColumn("id").Exec(ctx); err != nil {
+	if _, err := db.NewInsert().Model(&row).ExcludeColumn("id").Exec(ctx); err != nil {
 		return fmt.Errorf("appending audit event: %w", err)
 	}
 	return nil
+}
+
+// transitionAudit is the audit record of a status change made by dingops.
+func transitionAudit(row releaseRow, at int64, detail string) core.AuditEvent {
+	return core.AuditEvent{At: fromMS(at), Actor: core.SystemActor, Kind: core.AuditTransition, App: row.App,
+		ReleaseID: core.ReleaseID(row.ID), Detail: detail}
 }
 
 // Audit implements core.AuditLog, oldest first.

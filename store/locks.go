@@ -13,15 +13,16 @@ import (
 )
 
 // Claim implements core.LockStore.
-func (s *Store) Claim(ctx context.Context, id core.ReleaseID, worker string, now time.Time, lease time.Duration) (core.Release, core.Lock, error) {
+func (s *Store) Claim(ctx context.Context, id core.ReleaseID, worker string, now time.Time, lease time.Duration) (core.Claimed, error) {
 	var out core.Release
 	var held core.Lock
+	var fresh bool
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := s.lockRelease(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		fresh := row.Status == string(core.StatusApproved)
+		fresh = row.Status == string(core.StatusApproved)
 		if !fresh && !core.Status(row.Status).In(core.InFlightStatuses...) {
 			return core.ErrStale
 		}
@@ -48,16 +49,13 @@ func (s *Store) Claim(ctx context.Context, id core.ReleaseID, worker string, now
 			Set("reason = EXCLUDED.reason, since = EXCLUDED.since, lease_until = EXCLUDED.lease_until").Exec(ctx); err != nil {
 			return fmt.Errorf("taking run lock of %s: %w", row.App, err)
 		}
-		if fresh {
-			if _, err := tx.NewUpdate().Table("releases").Set("status = ?", string(core.StatusQueued)).
-				Set("started_at = ?", ms(now)).Set("updated_at = ?", ms(now)).Where("id = ?", row.ID).Exec(ctx); err != nil {
-				return fmt.Errorf("queueing %s: %w", id, err)
-			}
+		if err := s.claimed(ctx, tx, row, worker, now, fresh); err != nil {
+			return err
 		}
 		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
 		return err
 	})
-	return out, held, err
+	return core.Claimed{Release: out, Lock: held, Resumed: !fresh}, err
 }
 
 func (s *Store) runLock(ctx context.Context, tx bun.Tx, app string) (lockRow, bool, error) {
@@ -130,4 +128,26 @@ func (s *Store) Locks(ctx context.Context, app string) ([]core.Lock, error) {
 		out[i] = r.lock()
 	}
 	return out, nil
+}
+
+// claimed moves a freshly claimed release through queued to its first
+// working status, or records that a worker resumed it, in the claim's
+// transaction.
+func (s *Store) claimed(ctx context.Context, tx bun.Tx, row releaseRow, worker string, now time.Time, fresh bool) error {
+	at := ms(now)
+	if !fresh {
+		ev := transitionAudit(row, at, "resumed at "+row.Status+" by "+worker)
+		ev.Kind = core.AuditStep
+		return appendAudit(ctx, tx, ev)
+	}
+	to := core.StatusDeploying
+	if row.Kind == string(core.KindRelease) {
+		to = core.StatusBuilding
+	}
+	if _, err := tx.NewUpdate().Table("releases").Set("status = ?", string(to)).Set("started_at = ?", at).
+		Set("updated_at = ?", at).Where("id = ?", row.ID).Exec(ctx); err != nil {
+		return fmt.Errorf("queueing %d: %w", row.ID, err)
+	}
+	detail := "approved → queued → " + string(to) + " by " + worker
+	return appendAudit(ctx, tx, transitionAudit(row, at, detail))
 }

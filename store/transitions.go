@@ -51,6 +51,11 @@ func (s *Store) Transition(ctx context.Context, id core.ReleaseID, from []core.S
 		if _, err := q.Exec(ctx); err != nil {
 			return fmt.Errorf("updating %s: %w", id, err)
 		}
+		if string(to) != row.Status {
+			if err := appendAudit(ctx, tx, transitionAudit(row, ms(ch.At), row.Status+" → "+string(to))); err != nil {
+				return err
+			}
+		}
 		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
 		return err
 	})
@@ -110,6 +115,14 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 		if _, err := tx.NewInsert().Model(&ar).Exec(ctx); err != nil {
 			return fmt.Errorf("recording approval: %w", err)
 		}
+		kind := core.AuditApprove
+		if a.Decision == core.DecisionReject {
+			kind = core.AuditReject
+		}
+		if err := appendAudit(ctx, tx, core.AuditEvent{At: a.At, Actor: a.Approver, Kind: kind, App: row.App,
+			ReleaseID: a.ReleaseID, Origin: a.Origin, Detail: a.Comment}); err != nil {
+			return err
+		}
 		if err := s.settle(ctx, tx, row, a, needed); err != nil {
 			return err
 		}
@@ -150,8 +163,10 @@ func (s *Store) settle(ctx context.Context, tx bun.Tx, row releaseRow, a core.Ap
 	if to == string(core.StatusRejected) {
 		q = q.Set("finished_at = ?", ms(a.At))
 	}
-	_, err := q.Exec(ctx)
-	return err
+	if _, err := q.Exec(ctx); err != nil {
+		return err
+	}
+	return appendAudit(ctx, tx, transitionAudit(row, ms(a.At), row.Status+" → "+to))
 }
 
 // Finish implements core.ReleaseStore.
@@ -210,6 +225,13 @@ func (s *Store) finishRow(ctx context.Context, tx bun.Tx, row releaseRow, o core
 	}
 	if _, err := q.Exec(ctx); err != nil {
 		return fmt.Errorf("finishing %d: %w", row.ID, err)
+	}
+	detail := row.Status + " → " + string(o.Status)
+	if o.Error != "" {
+		detail += ": " + o.Error
+	}
+	if err := appendAudit(ctx, tx, transitionAudit(row, at, detail)); err != nil {
+		return err
 	}
 	if o.Status != core.StatusSucceeded {
 		return nil
