@@ -217,4 +217,3 @@ func (w *Worker) hook(id ReleaseID, at Step) error {
 	}
 	return nil
 }
-
