@@ -26,6 +26,7 @@ import (
 	"github.com/dingops/dingops/adapters/miniapp"
 	"github.com/dingops/dingops/adapters/oss"
 	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/announce"
 	"github.com/dingops/dingops/bot/cli"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
@@ -100,7 +101,28 @@ func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.Sys
 		sys.Close()
 		return nil, err
 	}
+	if o.Serve {
+		if err := services(sys, cfg, dt, ws, log); err != nil {
+			sys.Close()
+			return nil, err
+		}
+	}
 	return sys, nil
+}
+
+// services builds the long-running parts of `dingops serve`.
+func services(sys *cli.System, cfg *configs.Config, dt *dingtalk.Client, ws windowSource, log *slog.Logger) error {
+	if len(cfg.Announcements.Posts) > 0 && dt != nil {
+		ann, err := announce.New(announce.Config{Posts: announce.PostsFromConfig(cfg), Windows: ws.AppWindows,
+			Calendar: ws.cal, Releases: sys.Store, Guard: sys.Store, Sender: dt, Zone: cfg.Zone(),
+			Grace: cfg.Announcements.Grace.Std(), Retention: cfg.Server.Retention.Std(),
+			Clock: systemClock{}, Logger: log.With("service", "announcements")})
+		if err != nil {
+			return fmt.Errorf("announcements: %w", err)
+		}
+		sys.Services = append(sys.Services, ann)
+	}
+	return nil
 }
 
 // coreApps maps configured apps to the engine's, with teams resolved.

@@ -1,0 +1,20 @@
+package announce
+
+import "github.com/dingops/dingops/configs"
+
+// PostsFromConfig resolves a validated configuration's announcements: the
+// chat's conversation id and language, and app sets expanded into apps.
+func PostsFromConfig(cfg *configs.Config) []Post {
+	out := make([]Post, 0, len(cfg.Announcements.Posts))
+	for _, a := range cfg.Announcements.Posts {
+		chat := cfg.Chats[a.Chat]
+		lang := chat.Language
+		if lang == "" {
+			lang = cfg.Language
+		}
+		out = append(out, Post{Chat: a.Chat, ConversationID: chat.ConversationID, Language: lang, Kind: Kind(a.Kind),
+			Apps: cfg.WindowApps(configs.Window{Apps: a.Apps, AppSets: a.AppSets}), Before: a.Before.Std(),
+			Schedule: a.Schedule})
+	}
+	return out
+}
