@@ -1,0 +1,121 @@
+package metrics
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// The observer interfaces below are what transports and clients call to be
+// counted. Each is one method so a package can declare the same shape for
+// itself and stay free of Prometheus; *Metrics and Nop implement them all.
+
+// CommandObserver counts chat commands (the stream transport, `dingops chat`).
+type CommandObserver interface {
+	CommandHandled(command, outcome string)
+}
+
+// StreamObserver counts reconnections of the DingTalk stream.
+type StreamObserver interface {
+	StreamReconnected()
+}
+
+// OpenAPIObserver times DingTalk OpenAPI calls (the dingtalk client).
+type OpenAPIObserver interface {
+	OpenAPICall(api string, took time.Duration, err error)
+}
+
+// AnnouncementObserver counts scheduled announcements.
+type AnnouncementObserver interface {
+	AnnouncementSent(kind string, err error)
+}
+
+// ReconnectCounter is a stream transport that counts its own reconnections
+// (bot/stream's Transport does).
+type ReconnectCounter interface {
+	Reconnects() int64
+}
+
+var (
+	_ CommandObserver      = (*Metrics)(nil)
+	_ StreamObserver       = (*Metrics)(nil)
+	_ OpenAPIObserver      = (*Metrics)(nil)
+	_ AnnouncementObserver = (*Metrics)(nil)
+	_ CommandObserver      = Nop{}
+	_ StreamObserver       = Nop{}
+	_ OpenAPIObserver      = Nop{}
+	_ AnnouncementObserver = Nop{}
+)
+
+// Nop observes nothing: the default of a component built without metrics.
+type Nop struct{}
+
+// CommandHandled does nothing.
+func (Nop) CommandHandled(string, string) {}
+
+// StreamReconnected does nothing.
+func (Nop) StreamReconnected() {}
+
+// OpenAPICall does nothing.
+func (Nop) OpenAPICall(string, time.Duration, error) {}
+
+// AnnouncementSent does nothing.
+func (Nop) AnnouncementSent(string, error) {}
+
+// streamCollector exports dingops_stream_reconnects_total from its own
+// count plus any watched transports, and dingops_stream_connected for
+// transports that can tell. It is a collector rather than a Counter because
+// a watched transport's count is read, not pushed.
+type streamCollector struct {
+	own       atomic.Int64
+	mu        sync.Mutex
+	watched   []ReconnectCounter
+	reconnect *prometheus.Desc
+	connected *prometheus.Desc
+}
+
+func newStreamCollector() *streamCollector {
+	return &streamCollector{
+		reconnect: prometheus.NewDesc(Namespace+"_stream_reconnects_total",
+			"Reconnections of the DingTalk stream after the first connection.", nil, nil),
+		connected: prometheus.NewDesc(Namespace+"_stream_connected",
+			"1 while the DingTalk stream connection is up (only when a transport is watched).", nil, nil),
+	}
+}
+
+func (c *streamCollector) inc() { c.own.Add(1) }
+
+func (c *streamCollector) watch(s ReconnectCounter) {
+	c.mu.Lock()
+	c.watched = append(c.watched, s)
+	c.mu.Unlock()
+}
+
+// Describe implements prometheus.Collector.
+func (c *streamCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- c.reconnect
+	ch <- c.connected
+}
+
+// Collect implements prometheus.Collector.
+func (c *streamCollector) Collect(ch chan<- prometheus.Metric) {
+	c.mu.Lock()
+	watched := append([]ReconnectCounter(nil), c.watched...)
+	c.mu.Unlock()
+	total, up, anyConn := c.own.Load(), 0.0, false
+	for _, s := range watched {
+		total += s.Reconnects()
+		if cs, ok := s.(interface{ Connected() bool }); ok {
+			anyConn = true
+			if cs.Connected() {
+				up = 1
+			}
+		}
+	}
+	ch <- prometheus.MustNewConstMetric(c.reconnect, prometheus.CounterValue, float64(total))
+	if anyConn {
+		ch <- prometheus.MustNewConstMetric(c.connected, prometheus.GaugeValue, up)
+	}
+}

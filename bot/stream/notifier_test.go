@@ -1,0 +1,66 @@
+package stream
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dingops/dingops/adapters/dingtalk"
+	"github.com/dingops/dingops/adapters/dingtalk/dingtalkemu"
+	"github.com/dingops/dingops/core"
+)
+
+// TestCardUpdateRetried: a failing UpdateCard is retried, and the card
+// still ends in the final state.
+func TestCardUpdateRetried(t *testing.T) {
+	t.Parallel()
+	e := sqlite(t)
+	r := e.start("r1")
+	e.say("cid-web", "alice", "/rollback web v2 broken")
+	c := e.card(1)
+	e.emu.InjectError(dingtalk.APIUpdateCard, 2, dingtalkemu.FaultSystemBusy)
+	e.say("cid-web", "bob", "/approve "+c.Data["release_id"])
+	_, err := e.emu.WaitCard(wait, c.OutTrackID, func(c dingtalkemu.Card) bool { return c.Data["status"] == "succeeded" })
+	require.NoError(t, err)
+	r.handled(t)
+	failed := 0
+	for _, req := range e.emu.Requests() {
+		if req.API == dingtalk.APIUpdateCard && req.Status != 200 {
+			failed++
+		}
+	}
+	assert.Equal(t, 2, failed)
+}
+
+// TestProgressCoalesced: a deploy that reports many lines does not make a
+// card update per line, and the card ends in its final state.
+func TestProgressCoalesced(t *testing.T) {
+	t.Parallel()
+	e := sqlite(t)
+	r := e.start("r1")
+	e.say("cid-web", "alice", "/rollback web v2 broken")
+	c := e.card(1)
+	id := releaseID(c)
+	rel, err := r.eng.Release(context.Background(), id)
+	require.NoError(t, err)
+	n := r.tr.Notifier()
+	r.tr.notifier.hold(id) // keep the updates queued while 100 events arrive
+	for i := range 100 {
+		n.Notify(context.Background(), core.Event{Release: rel, Step: core.StepProgress, Message: fmt.Sprintf("line %d", i)})
+	}
+	r.tr.notifier.settle(id, false)
+	r.handled(t)
+	updates := 0
+	for _, req := range e.emu.Requests() {
+		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, c.OutTrackID) {
+			updates++
+		}
+	}
+	assert.Equal(t, 1, updates, "100 events, one update")
+	now, _ := e.emu.Card(c.OutTrackID)
+	assert.Contains(t, now.Data["progress"], "line 99", "the latest progress line wins")
+}

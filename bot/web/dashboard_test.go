@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dingops/dingops/core"
+)
+
+func TestThePagesShowTheState(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	_, err := f.eng.Lock(f.ctx, core.Actor{StaffID: "bob"}, "api", "数据库迁移")
+	require.NoError(t, err)
+
+	code, body := f.get("/")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `id="app-web"`)
+	assert.Contains(t, body, "v4 · web/manifest.1.json", "web runs v1's artifact as v4")
+	assert.Contains(t, body, "回滚后发布锁定", "web is frozen after the rollback")
+	assert.Contains(t, body, "还没有记录的发布", "api has no history")
+	assert.Contains(t, body, "数据库迁移")
+
+	code, body = f.get("/apps/web")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "#4 · web v4 · 回滚 · 回滚到 v1")
+	assert.Contains(t, body, "bob 同意")
+	assert.Contains(t, body, "已被 #4 回滚")
+	assert.Contains(t, body, "外部发布（CI/CD 记录）")
+
+	code, body = f.get("/locks?lang=en")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "Current locks")
+	assert.Contains(t, body, `data-app="api" data-kind="manual"`)
+	assert.Contains(t, body, `data-app="web" data-kind="after_rollback"`)
+
+	code, body = f.get("/windows")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "10:00–18:00")
+	assert.Contains(t, body, "封版期（年终封版）")
+	assert.Contains(t, body, "随时可以发布：api")
+
+	code, body = f.get("/apps/shop")
+	assert.Equal(t, http.StatusNotFound, code)
+	assert.Contains(t, body, "没有叫 shop 的应用")
+}
+
+func TestTheAuditPageFilters(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	code, body := f.get("/audit")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `data-kind="record"`)
+	assert.Contains(t, body, `data-kind="approve"`)
+
+	code, body = f.get("/audit?kind=approve&lang=en")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `data-kind="approve"`)
+	assert.NotContains(t, body, `data-kind="record"`)
+	assert.Contains(t, body, "events, newest first")
+
+	code, body = f.get("/audit?actor=nobody")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "没有符合条件的审计事件")
+
+	code, body = f.get("/audit?from=2026-11-27&to=2026-11-30")
+	require.Equal(t, http.StatusOK, code)
+	assert.NotContains(t, body, `<tr data-kind`, "nothing happened after the 26th")
+
+	for _, q := range []string{"from=26-11-2026", "to=tomorrow", "from=2026-11-27&to=2026-11-26", "kind=nonsense"} {
+		code, _ = f.get("/audit?" + q)
+		assert.Equal(t, http.StatusBadRequest, code, q)
+	}
+}

@@ -1,0 +1,214 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/dingops/dingops/configs"
+)
+
+// Redacted replaces a secret value in log output.
+const Redacted = "[redacted]"
+
+// minSecretLen is the shortest value redacted: replacing every "ab" in every
+// log line would make logs unreadable and such a value is no secret anyway.
+const minSecretLen = 4
+
+type logAttrsKey struct{}
+
+// WithLogAttrs returns a context whose log lines carry attrs (a request id,
+// a release id, a message id): every line a LogHandler writes with that
+// context, through any logger's …Context methods, gets them.
+func WithLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
+	prev, _ := ctx.Value(logAttrsKey{}).([]slog.Attr)
+	all := make([]slog.Attr, 0, len(prev)+len(attrs))
+	all = append(append(all, prev...), attrs...)
+	return context.WithValue(ctx, logAttrsKey{}, all)
+}
+
+// NewLogHandler wraps next so that no line carries a secret: every
+// occurrence of a value in secrets, in the message or any attribute
+// (strings, errors, groups, values that print one), becomes "[redacted]".
+// It also adds the attributes of WithLogAttrs from the line's context.
+// Wrap the process's one handler with it at start, before anything logs.
+func NewLogHandler(next slog.Handler, secrets []string) slog.Handler {
+	var keep []string
+	for _, s := range secrets {
+		if len(s) >= minSecretLen {
+			keep = append(keep, s)
+		}
+	}
+	// Longest first, so a secret containing another is replaced whole.
+	sort.Slice(keep, func(i, j int) bool { return len(keep[i]) > len(keep[j]) })
+	h := &logHandler{next: next, secrets: keep}
+	if len(keep) > 0 {
+		pairs := make([]string, 0, 2*len(keep))
+		for _, s := range keep {
+			pairs = append(pairs, s, Redacted)
+		}
+		h.rep = strings.NewReplacer(pairs...)
+	}
+	return h
+}
+
+type logHandler struct {
+	next    slog.Handler
+	secrets []string
+	rep     *strings.Replacer
+}
+
+func (h *logHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+
+func (h *logHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, h.redact(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(h.attr(a))
+		return true
+	})
+	if extra, ok := ctx.Value(logAttrsKey{}).([]slog.Attr); ok {
+		for _, a := range extra {
+			out.AddAttrs(h.attr(a))
+		}
+	}
+	return h.next.Handle(ctx, out)
+}
+
+func (h *logHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	clean := make([]slog.Attr, len(as))
+	for i, a := range as {
+		clean[i] = h.attr(a)
+	}
+	return &logHandler{next: h.next.WithAttrs(clean), secrets: h.secrets, rep: h.rep}
+}
+
+func (h *logHandler) WithGroup(name string) slog.Handler {
+	return &logHandler{next: h.next.WithGroup(name), secrets: h.secrets, rep: h.rep}
+}
+
+func (h *logHandler) redact(s string) string {
+	if h.rep == nil {
+		return s
+	}
+	return h.rep.Replace(s)
+}
+
+func (h *logHandler) leaks(s string) bool {
+	for _, x := range h.secrets {
+		if strings.Contains(s, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func (h *logHandler) attr(a slog.Attr) slog.Attr {
+	if h.rep == nil {
+		return a
+	}
+	a.Key = h.redact(a.Key)
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		a.Value = slog.StringValue(h.redact(v.String()))
+	case slog.KindGroup:
+		g := v.Group()
+		clean := make([]slog.Attr, len(g))
+		for i, x := range g {
+			clean[i] = h.attr(x)
+		}
+		a.Value = slog.GroupValue(clean...)
+	case slog.KindAny:
+		a.Value = h.anyValue(v)
+	default:
+		a.Value = v
+	}
+	return a
+}
+
+// anyValue prints a value the way a handler would only when it holds a
+// secret; a value without one passes on untouched, keeping its JSON form.
+func (h *logHandler) anyValue(v slog.Value) slog.Value {
+	var s string
+	switch x := v.Any().(type) {
+	case error:
+		s = x.Error()
+	default:
+		s = fmt.Sprintf("%+v", x)
+	}
+	if !h.leaks(s) {
+		return v
+	}
+	return slog.StringValue(h.redact(s))
+}
+
+// SecretValues lists every secret value a configuration holds, for
+// NewLogHandler: the API token, the DingTalk client secret, the Jenkins
+// token, the OSS, CDN and registry secrets of each app, the password in the
+// store DSN, and the git tokens of the variables git.credentials name.
+func SecretValues(cfg *configs.Config, getenv func(string) string) []string {
+	var out []string
+	add := func(s ...string) {
+		for _, x := range s {
+			if x != "" {
+				out = append(out, x)
+			}
+		}
+	}
+	add(cfg.Server.APIToken.Value(), dsnPassword(cfg.Store.DSN))
+	if cfg.DingTalk != nil {
+		add(cfg.DingTalk.ClientSecret.Value())
+	}
+	if cfg.Jenkins != nil {
+		add(cfg.Jenkins.Token.Value())
+	}
+	if cfg.Git != nil && getenv != nil {
+		for _, c := range cfg.Git.Credentials {
+			if c.TokenEnv != "" {
+				add(getenv(c.TokenEnv))
+			}
+		}
+	}
+	for _, a := range cfg.Apps {
+		add(appSecrets(a.Target)...)
+	}
+	return dedupe(out)
+}
+
+func appSecrets(t configs.Target) []string {
+	var out []string
+	if o := t.OSS; o != nil {
+		out = append(out, o.AccessKeySecret.Value())
+		if o.CDN != nil {
+			out = append(out, o.CDN.AccessKeySecret.Value())
+		}
+	}
+	if k := t.Kubernetes; k != nil && k.Registry != nil {
+		out = append(out, k.Registry.Password.Value())
+	}
+	return out
+}
+
+func dsnPassword(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return ""
+	}
+	p, _ := u.User.Password()
+	return p
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	out := xs[:0]
+	for _, x := range xs {
+		if x != "" && !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,28 @@
+package web_test
+
+import (
+	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/cli"
+	"github.com/dingops/dingops/bot/metrics"
+	"github.com/dingops/dingops/bot/stream"
+	"github.com/dingops/dingops/bot/web"
+	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/store"
+)
+
+// The parts main.go wires in must keep fitting the interfaces declared
+// here; this fails to compile when one drifts.
+var (
+	_ web.Engine               = (*core.Engine)(nil)
+	_ web.Records              = (*store.Store)(nil)
+	_ web.Database             = (*store.Store)(nil)
+	_ web.WindowPlanner        = (*core.AppWindows)(nil)
+	_ web.Texts                = (*bot.Bot)(nil)
+	_ web.Prunable             = (*store.Inbox)(nil)
+	_ web.Prunable             = web.PruneFunc((*store.Store)(nil).PruneAnnouncements)
+	_ web.Stream               = (*stream.Transport)(nil)
+	_ metrics.ReconnectCounter = (*stream.Transport)(nil)
+	_ cli.Service              = (*web.Ops)(nil)
+	_ cli.Service              = (*web.Server)(nil)
+	_ cli.Service              = (*web.Pruner)(nil)
+)
