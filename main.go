@@ -1,7 +1,9 @@
 // Command dingops is a DingTalk chat-ops bot that releases and rolls back
 // production. This file is the composition root: it parses nothing itself
-// (bot/cli does), and assembles the engine, store, adapters and bot from a
-// configuration in one place.
+// (bot/cli does), and assembles the engine, store, adapters, bot and
+// services from a configuration in one place. It is longer than the style's
+// 300 lines on purpose: every outside system is wired here and nowhere
+// else, so reading this file tells what a configuration turns into.
 package main
 
 import (
@@ -28,6 +30,9 @@ import (
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/announce"
 	"github.com/dingops/dingops/bot/cli"
+	"github.com/dingops/dingops/bot/metrics"
+	"github.com/dingops/dingops/bot/stream"
+	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/store"
@@ -68,41 +73,25 @@ func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.Sys
 		return nil, err
 	}
 	sys.Problems, sys.Windows = probs, ws
-	dt, err := dingtalkClient(cfg, log)
+	var m *metrics.Metrics
+	if o.Serve {
+		m = metrics.New(metrics.Config{Version: version, Runtime: true})
+	}
+	dt, err := dingtalkClient(cfg, m, log)
 	if err != nil {
 		return nil, err
-	}
-	deps, broken := deployers(cfg, dt, log)
-	for app, err := range broken {
-		log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
 	}
 	s, err := store.Open(ctx, cfg.Store.DSN, store.Options{Clock: systemClock{}, Logger: log})
 	if err != nil {
 		return nil, err
 	}
 	sys.Store, sys.Close = s, func() { _ = s.Close() }
-	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: systemClock{},
-		Logger: log, Gate: ws.Gate, Notifier: o.Notifier}
-	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, log); err != nil {
-		sys.Close()
-		return nil, err
-	}
-	if sys.Engine, err = core.NewEngine(ecfg); err != nil {
-		sys.Close()
-		return nil, err
-	}
-	chats := map[string]string{}
-	for _, c := range cfg.Chats {
-		chats[c.ConversationID] = c.Language
-	}
-	sys.Bot, err = bot.New(bot.Config{Engine: sys.Engine, Releaser: sys.Engine, Windows: ws, Language: cfg.Language, Chats: chats,
-		Zone: cfg.Zone(), Local: o.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: systemClock{}, Logger: log})
-	if err != nil {
+	if err := engineAndBot(sys, cfg, dt, m, o, log); err != nil {
 		sys.Close()
 		return nil, err
 	}
 	if o.Serve {
-		if err := services(sys, cfg, dt, ws, log); err != nil {
+		if err := services(sys, cfg, dt, ws, m, log); err != nil {
 			sys.Close()
 			return nil, err
 		}
@@ -110,10 +99,93 @@ func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.Sys
 	return sys, nil
 }
 
-// services builds the long-running parts of `dingops serve`.
-func services(sys *cli.System, cfg *configs.Config, dt *dingtalk.Client, ws windowSource, log *slog.Logger) error {
+// engineAndBot builds the engine over the store and every app's target,
+// and the bot over the engine.
+func engineAndBot(sys *cli.System, cfg *configs.Config, dt *dingtalk.Client, m *metrics.Metrics, o cli.Options, log *slog.Logger) error {
+	s, ws := sys.Store, sys.Windows.(windowSource)
+	deps, broken := deployers(cfg, dt, log)
+	for app, err := range broken {
+		log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
+	}
+	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: systemClock{},
+		Logger: log, Gate: ws.Gate, Notifier: o.Notifier}
+	bcfg := bot.Config{Windows: ws, Language: cfg.Language, Chats: map[string]string{}, Zone: cfg.Zone(), Local: o.Local,
+		AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: systemClock{}, Logger: log}
+	if m != nil {
+		ecfg.Releases, ecfg.Locks, bcfg.Observer = m.Releases(s), m.Locks(s), m
+	}
+	var err error
+	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, log); err != nil {
+		return err
+	}
+	if sys.Engine, err = core.NewEngine(ecfg); err != nil {
+		return err
+	}
+	for _, c := range cfg.Chats {
+		bcfg.Chats[c.ConversationID] = c.Language
+	}
+	bcfg.Engine, bcfg.Releaser = sys.Engine, sys.Engine
+	sys.Bot, err = bot.New(bcfg)
+	return err
+}
+
+// services builds the long-running parts of `dingops serve`: the DingTalk
+// stream transport and its card notifier, announcements, the ops and web
+// listeners (bound here, so a taken port fails start-up), and the pruner.
+func services(sys *cli.System, cfg *configs.Config, dt *dingtalk.Client, ws windowSource, m *metrics.Metrics, log *slog.Logger) error {
+	var notifier core.Notifier = core.NopNotifier{}
+	opsCfg := web.OpsConfig{Addr: cfg.Server.OpsAddr, DB: sys.Store, Metrics: m.Handler(), Logger: log.With("service", "ops")}
+	if dt != nil {
+		tr, err := stream.New(stream.Config{Bot: sys.Bot, API: dt, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
+			Handlers: cfg.DingTalk.Handlers, Clock: systemClock{}, Logger: log.With("adapter", "dingtalk")})
+		if err != nil {
+			return fmt.Errorf("dingtalk stream: %w", err)
+		}
+		notifier, opsCfg.Stream = tr.Notifier(), tr
+		m.WatchStream(tr)
+		sys.Services = append(sys.Services, tr)
+	}
+	sys.Engine.SetNotifier(m.Notifier(notifier))
+	if err := announcements(sys, cfg, dt, ws, m, log); err != nil {
+		return err
+	}
+	return listeners(sys, cfg, ws, opsCfg, log)
+}
+
+func listeners(sys *cli.System, cfg *configs.Config, ws windowSource, opsCfg web.OpsConfig, log *slog.Logger) error {
+	ops, err := web.NewOps(opsCfg)
+	if err != nil {
+		return err
+	}
+	wcfg := web.Config{Addr: cfg.Server.WebAddr, Token: cfg.Server.APIToken.Value(), TrustedUserHeader: cfg.Server.TrustedUserHeader,
+		Engine: sys.Engine, Records: sys.Store, Texts: sys.Bot, Language: cfg.Language, Zone: cfg.Zone(),
+		Clock: systemClock{}, Logger: log.With("service", "web")}
+	if len(cfg.Windows) > 0 {
+		wcfg.Windows = ws
+	}
+	w, err := web.New(wcfg)
+	if err != nil {
+		return err
+	}
+	if err := ops.Listen(); err != nil {
+		return err
+	}
+	if err := w.Listen(); err != nil {
+		_ = ops.Close()
+		return err
+	}
+	closeStore := sys.Close
+	sys.Close = func() { _ = ops.Close(); closeStore() }
+	pr := web.NewPruner(web.PrunerConfig{Stores: map[string]web.Prunable{"inbox": sys.Store.Inbox(),
+		"announcements": web.PruneFunc(sys.Store.PruneAnnouncements)}, Retention: cfg.Server.Retention.Std(),
+		Clock: systemClock{}, Logger: log.With("service", "pruner")})
+	sys.Services = append(sys.Services, ops, w, pr)
+	return nil
+}
+
+func announcements(sys *cli.System, cfg *configs.Config, dt *dingtalk.Client, ws windowSource, m *metrics.Metrics, log *slog.Logger) error {
 	if len(cfg.Announcements.Posts) > 0 && dt != nil {
-		ann, err := announce.New(announce.Config{Posts: announce.PostsFromConfig(cfg), Windows: ws.AppWindows,
+		ann, err := announce.New(announce.Config{Observer: m, Posts: announce.PostsFromConfig(cfg), Windows: ws.AppWindows,
 			Calendar: ws.cal, Releases: sys.Store, Guard: sys.Store, Sender: dt, Zone: cfg.Zone(),
 			Grace: cfg.Announcements.Grace.Std(), Retention: cfg.Server.Retention.Std(),
 			Clock: systemClock{}, Logger: log.With("service", "announcements")})
@@ -179,14 +251,18 @@ func policy(p configs.Policy) core.Policy {
 
 // dingtalkClient is the OpenAPI client shared by the bot and the
 // mini-program targets; nil when DingTalk is not configured.
-func dingtalkClient(cfg *configs.Config, log *slog.Logger) (*dingtalk.Client, error) {
+func dingtalkClient(cfg *configs.Config, m *metrics.Metrics, log *slog.Logger) (*dingtalk.Client, error) {
 	d := cfg.DingTalk
 	if d == nil {
 		return nil, nil
 	}
-	c, err := dingtalk.New(dingtalk.Config{ClientID: d.ClientID, ClientSecret: dingtalk.Secret(d.ClientSecret.Value()),
+	dc := dingtalk.Config{ClientID: d.ClientID, ClientSecret: dingtalk.Secret(d.ClientSecret.Value()),
 		RobotCode: d.RobotCode, Endpoint: d.Endpoint, Protocol: d.Protocol, ReadTimeout: d.Timeout.Std(),
-		StreamHost: d.StreamHost, Logger: log.With("adapter", "dingtalk")})
+		StreamHost: d.StreamHost, Logger: log.With("adapter", "dingtalk")}
+	if m != nil {
+		dc.Observer = m
+	}
+	c, err := dingtalk.New(dc)
 	if err != nil {
 		return nil, fmt.Errorf("dingtalk: %w", err)
 	}
@@ -266,7 +342,8 @@ func pipeline(cfg *configs.Config, log *slog.Logger) (core.Builder, core.SourceC
 	var src core.SourceControl
 	if j := cfg.Jenkins; j != nil {
 		jb, err := jenkins.New(jenkins.Config{URL: j.URL, User: j.User, Token: j.Token.Value(), PollInterval: j.Poll.Std(),
-			Logger: log.With("adapter", "jenkins")})
+			BuildTimeout: j.Timeout.Std(),
+			Logger:       log.With("adapter", "jenkins")})
 		if err != nil {
 			return nil, nil, fmt.Errorf("jenkins: %w", err)
 		}
@@ -360,7 +437,7 @@ func check(cfg *configs.Config, now time.Time) ([]configs.Problem, []configs.Pro
 	if err != nil {
 		return []configs.Problem{cfg.Problem("calendar", err.Error())}, nil, nil
 	}
-	dt, err := dingtalkClient(cfg, slog.New(slog.DiscardHandler))
+	dt, err := dingtalkClient(cfg, nil, slog.New(slog.DiscardHandler))
 	if err != nil {
 		probs = append(probs, cfg.Problem("dingtalk", err.Error()))
 	}

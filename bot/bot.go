@@ -48,6 +48,8 @@ type Config struct {
 	AllowLocalApprovals bool
 	Clock               core.Clock
 	Logger              *slog.Logger
+	// Observer, if set, counts every command by name and outcome (metrics).
+	Observer interface{ CommandHandled(command, outcome string) }
 }
 
 // Bot turns messages into responses through the command table.
@@ -110,7 +112,12 @@ func (b *Bot) Handle(ctx context.Context, m Message) Response {
 	}
 	p := b.table.Parse(m.Text)
 	if p.Reply != nil {
-		return Response{Text: b.renderNotice(lang, p.Reply)}
+		name := "unknown"
+		if n, ok := p.Reply.Args["cmd"].(Name); ok {
+			name = string(n) // a known command with wrong arguments
+		}
+		b.observe(name, true)
+		return Response{Text: b.renderNotice(lang, p.Reply), Refused: p.Reply.Key != "parse.empty"}
 	}
 	return b.Run(ctx, m, p.Command)
 }
@@ -119,9 +126,23 @@ func (b *Bot) Handle(ctx context.Context, m Message) Response {
 func (b *Bot) Run(ctx context.Context, m Message, c *Command) Response {
 	e := b.table.entry(c.Name)
 	if e == nil {
-		return Response{Text: b.cat.T(b.lang(m), "parse.unknown", map[string]any{"got": string(c.Name)})}
+		b.observe("unknown", true)
+		return Response{Text: b.cat.T(b.lang(m), "parse.unknown", map[string]any{"got": string(c.Name)}), Refused: true}
 	}
-	return e.handle(ctx, b, m, c)
+	resp := e.handle(ctx, b, m, c)
+	b.observe(string(c.Name), resp.Refused)
+	return resp
+}
+
+func (b *Bot) observe(command string, refused bool) {
+	if b.cfg.Observer == nil {
+		return
+	}
+	outcome := "ok"
+	if refused {
+		outcome = "refused"
+	}
+	b.cfg.Observer.CommandHandled(command, outcome)
 }
 
 func (b *Bot) lang(m Message) string {

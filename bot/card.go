@@ -88,6 +88,9 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	if len(p.Commits) > 0 {
 		rows = append(rows, [2]string{b.t(lang, "card.commits"), commitList(p.Commits)})
 	}
+	for _, w := range p.Warnings {
+		rows = append(rows, [2]string{b.t(lang, "card.warning"), b.reasonText(lang, w)})
+	}
 	rows = append(rows, [2]string{b.t(lang, "card.requester"), r.Requester})
 	if r.Reason != "" {
 		rows = append(rows, [2]string{b.t(lang, "card.reason"), r.Reason})

@@ -98,6 +98,7 @@ var catalogEN = map[string]string{
 	"refusal.branch_misses_live":      "Branch {branch} lacks commits that are live now: {commits}. Merge {main} first, or the release rolls back other people's work.",
 	"refusal.no_builder":              "{app} has no build configured (repository and Jenkins job), so it cannot release a branch.",
 	"refusal.urgent_needs_reason":     "The urgent path needs a reason, e.g. /rollback {app} v42 payments failing --urgent",
+	"refusal.artifact_unknown":        "{app}'s target does not know the artifact {artifact}: {detail}",
 	"refusal.bad_artifact":            "The artifact \"{artifact}\" is not valid.",
 	"refusal.more":                    "Refused, for these reasons:",
 
@@ -164,6 +165,7 @@ var catalogEN = map[string]string{
 	"card.failed":           "❌ Failed: {error}",
 	"card.ended":            "{status}: {error}",
 	"card.recheck":          "a check failed when work started: ",
+	"card.warning":          "⚠️ Warning",
 	"card.output":           "Output (tail)",
 	"card.build":            "Build",
 	"card.approve":          "Approve",

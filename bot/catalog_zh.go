@@ -98,6 +98,7 @@ var catalogZH = map[string]string{
 	"refusal.branch_misses_live":      "分支 {branch} 缺少线上已有的提交：{commits}。请先合并 {main}，否则会把别人的改动回滚掉。",
 	"refusal.no_builder":              "{app} 没有配置构建（仓库和 Jenkins 任务），不能从分支发布。",
 	"refusal.urgent_needs_reason":     "紧急通道需要写明原因，例如：/rollback {app} v42 支付失败 --urgent",
+	"refusal.artifact_unknown":        "{app} 的目标不认这个制品 {artifact}：{detail}",
 	"refusal.bad_artifact":            "制品“{artifact}”无效。",
 	"refusal.more":                    "不能继续，原因如下：",
 
@@ -164,6 +165,7 @@ var catalogZH = map[string]string{
 	"card.failed":           "❌ 失败：{error}",
 	"card.ended":            "{status}：{error}",
 	"card.recheck":          "开始执行时复查未通过：",
+	"card.warning":          "⚠️ 注意",
 	"card.output":           "输出（末尾）",
 	"card.build":            "构建",
 	"card.approve":          "同意",

@@ -112,9 +112,9 @@ func (e *Engine) Cancel(ctx context.Context, who Actor, id ReleaseID) (Release, 
 		return r, fmt.Errorf("cancelling %s: %w", id, err)
 	}
 	e.audit(ctx, who, AuditCancel, r.App, id, fmt.Sprintf("%s → cancelled", r.Status))
-	if r.Status == StatusBuilding && r.BuildRef != "" && e.cfg.Builder != nil {
-		if err := e.cfg.Builder.Stop(ctx, r.BuildRef); err != nil {
-			e.log.ErrorContext(ctx, "stopping build", "release", int64(id), "build", r.BuildRef, "err", err)
+	if out.BuildRef != "" && e.cfg.Builder != nil {
+		if err := e.cfg.Builder.Stop(ctx, out.BuildRef); err != nil {
+			e.log.ErrorContext(ctx, "stopping build", "release", int64(id), "build", out.BuildRef, "err", err)
 		}
 	}
 	e.notify(ctx, out, StepCancelled, who.StaffID)

@@ -94,6 +94,7 @@ type Release struct {
 	Branch      string
 	Commit      string
 	Commits     []Commit // commits since the previous release, where known
+	Warnings    []Reason // accepted by policy but shown on the card
 
 	ApprovalsNeeded int
 	Approvals       []Approval

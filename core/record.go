@@ -30,8 +30,8 @@ func (e *Engine) Record(ctx context.Context, req RecordRequest) (Release, bool, 
 	}
 	a, err := e.resolve(ctx, app, req.Artifact)
 	if err != nil {
-		return Release{}, false, e.refused(ctx, req.Actor, app.Name, 0, Refuse(CodeCheckFailed, "app", app.Name,
-			"version", 0, "artifact", req.Artifact.Ref, "detail", err.Error()))
+		return Release{}, false, e.refused(ctx, req.Actor, app.Name, 0, Refuse(CodeArtifactUnknown, "app", app.Name,
+			"artifact", req.Artifact.Ref, "detail", err.Error()))
 	}
 	now := e.Now()
 	by := req.By
@@ -66,7 +66,7 @@ func (e *Engine) resolve(ctx context.Context, app *App, a Artifact) (Artifact, e
 	}
 	res, ok := d.(ArtifactResolver)
 	if !ok {
-		return a, nil
+		return a, d.Check(ctx, a)
 	}
 	full, err := res.Resolve(ctx, a.Ref)
 	if err != nil {

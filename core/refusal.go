@@ -40,6 +40,7 @@ const (
 	CodeNoBuilder         Code = "no_builder"
 	CodeUrgentNeedsReason Code = "urgent_needs_reason"
 	CodeBadArtifact       Code = "bad_artifact"
+	CodeArtifactUnknown   Code = "artifact_unknown"
 )
 
 // Reason is one refusal reason with the values its sentence needs.

@@ -33,6 +33,7 @@ func (e *Engine) RequestRelease(ctx context.Context, req ReleaseRequest) (Plan, 
 	p.Commits = report.Commits
 	rel := e.newRelease(app, req.Actor, KindRelease, req.Urgent, req.Reason)
 	rel.Branch, rel.Commit, rel.Commits = req.Branch, report.Commit, capCommits(report.Commits)
+	rel.Warnings = warn
 	return e.create(ctx, app, req.Actor, rel, p)
 }
 

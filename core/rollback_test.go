@@ -100,7 +100,11 @@ func TestRollbackRefusals(t *testing.T) {
 
 		missing := core.Artifact{Kind: core.TargetOSS, Ref: "web/manifest.gone.json"}
 		_, _, err = f.eng.Record(f.ctx, core.RecordRequest{Actor: alice, App: "web", Artifact: missing})
-		require.NoError(t, err) // recording does not consult the in-memory target
+		refusal(t, err, core.CodeArtifactUnknown)
+		f.dep.Add(missing.Ref)
+		_, _, err = f.eng.Record(f.ctx, core.RecordRequest{Actor: alice, App: "web", Artifact: missing})
+		require.NoError(t, err)
+		f.dep.Remove(missing.Ref) // deleted from the target after it was recorded
 		f.dep.SetLive(art(3))
 		_, err = f.rollback(alice, 4)
 		refusal(t, err, core.CodeCheckFailed)

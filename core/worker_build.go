@@ -19,23 +19,15 @@ func (w *Worker) build(ctx context.Context, r Release, log *progressLog) (Releas
 	if err := w.hook(r.ID, StepBuilding); err != nil {
 		return r, err
 	}
-	app, ref := w.e.App(r.App)
-	b := w.e.cfg.Builder
-	if ref != nil || b == nil {
+	if w.e.cfg.Builder == nil {
 		return r, w.fail(ctx, r, "no builder configured", "")
 	}
 	if r.BuildRef == "" {
-		buildRef, err := b.Start(ctx, BuildRequest{App: r.App, Job: app.Job, Branch: r.Branch, Commit: r.Commit,
-			ReleaseID: r.ID, Version: r.Version, Requester: r.Requester})
-		if err != nil {
-			return r, w.fail(ctx, r, fmt.Sprintf("starting build: %v", err), "")
-		}
-		if r, err = w.transition(ctx, r, StatusBuilding, Change{BuildRef: &buildRef}); err != nil || r.Status.Final() {
+		if r, err = w.startBuild(ctx, r); err != nil || r.Status.Final() {
 			return r, err
 		}
-		w.e.notify(ctx, r, StepBuilding, buildRef)
 	}
-	res, err := b.Wait(ctx, r.BuildRef, log)
+	res, err := w.e.cfg.Builder.Wait(ctx, r.BuildRef, log)
 	var be *BuildError
 	switch {
 	case errors.As(err, &be):
@@ -46,15 +38,57 @@ func (w *Worker) build(ctx context.Context, r Release, log *progressLog) (Releas
 		}
 		return r, w.fail(ctx, r, fmt.Sprintf("waiting for build: %v", err), log.Tail())
 	}
+	return w.built(ctx, r, res, log)
+}
+
+// startBuild starts the build and records its reference. A release
+// cancelled meanwhile (the cancel saw no build to stop) stops the build it
+// just started, so no build runs with nobody following it.
+func (w *Worker) startBuild(ctx context.Context, r Release) (Release, error) {
+	app, ref := w.e.App(r.App)
+	if ref != nil {
+		return r, w.fail(ctx, r, ref.Error(), "")
+	}
+	buildRef, err := w.e.cfg.Builder.Start(ctx, BuildRequest{App: r.App, Job: app.Job, Branch: r.Branch, Commit: r.Commit,
+		ReleaseID: r.ID, Version: r.Version, Requester: r.Requester})
+	if err != nil {
+		return r, w.fail(ctx, r, fmt.Sprintf("starting build: %v", err), "")
+	}
+	out, err := w.transition(ctx, r, StatusBuilding, Change{BuildRef: &buildRef})
+	if err == nil && out.Status.Final() {
+		if serr := w.e.cfg.Builder.Stop(context.WithoutCancel(ctx), buildRef); serr != nil {
+			w.e.log.ErrorContext(ctx, "stopping the build of a cancelled release", "release", int64(r.ID), "build", buildRef, "err", serr)
+		}
+		return out, nil
+	}
+	if err == nil {
+		w.e.notify(ctx, out, StepBuilding, buildRef)
+	}
+	return out, err
+}
+
+// built checks what the build produced with the target (it must exist and
+// be deployable; the target's own description of it wins) and moves on to
+// deploying with the artifact and commits recorded.
+func (w *Worker) built(ctx context.Context, r Release, res BuildResult, log *progressLog) (Release, error) {
 	if err := w.hook(r.ID, StepDeploying); err != nil {
 		return r, err
+	}
+	d, err := w.e.deployer(r.App)
+	if err == nil {
+		err = d.Check(ctx, res.Artifact)
+	}
+	if err != nil {
+		return r, w.fail(ctx, r, fmt.Sprintf("the build's artifact %s cannot be deployed: %v", res.Artifact.Label(), err), log.Tail())
+	}
+	if rs, ok := d.(ArtifactResolver); ok {
+		if full, rerr := rs.Resolve(ctx, res.Artifact.Ref); rerr == nil {
+			res.Artifact = full
+		}
 	}
 	ch := Change{Artifact: &res.Artifact, Commits: res.Commits}
 	if res.Commit != "" {
 		ch.Commit = &res.Commit
 	}
-	if r, err = w.transition(ctx, r, StatusDeploying, ch); err != nil || r.Status.Final() {
-		return r, err
-	}
-	return r, nil
+	return w.transition(ctx, r, StatusDeploying, ch)
 }

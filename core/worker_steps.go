@@ -13,7 +13,9 @@ import (
 func (w *Worker) carryOut(ctx context.Context, c Claimed) error {
 	r := c.Release
 	if !c.Resumed {
-		w.e.notify(ctx, r, StepQueued, "")
+		queued := r
+		queued.Status = StatusQueued // the claim moved on already; the event is about queueing
+		w.e.notify(ctx, queued, StepQueued, "")
 		why, err := w.recheck(ctx, r)
 		if err != nil {
 			return w.fail(ctx, r, fmt.Sprintf("pre-check could not run when work started: %v", err), "")

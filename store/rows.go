@@ -30,6 +30,7 @@ type releaseRow struct {
 	Branch          string `bun:"branch"`
 	CommitSHA       string `bun:"commit_sha"`
 	Commits         string `bun:"commits"`
+	Warnings        string `bun:"warnings"`
 	ApprovalsNeeded int    `bun:"approvals_needed"`
 	ExpiresAt       int64  `bun:"expires_at"`
 	BuildRef        string `bun:"build_ref"`
@@ -88,7 +89,12 @@ func toReleaseRow(r core.Release) releaseRow {
 		b, _ := json.Marshal(r.Commits)
 		commits = string(b)
 	}
-	return releaseRow{ID: int64(r.ID), App: r.App, Version: r.Version, Kind: string(r.Kind), RollbackOf: r.RollbackOf,
+	warnings := ""
+	if len(r.Warnings) > 0 {
+		b, _ := json.Marshal(r.Warnings)
+		warnings = string(b)
+	}
+	return releaseRow{ID: int64(r.ID), Warnings: warnings, App: r.App, Version: r.Version, Kind: string(r.Kind), RollbackOf: r.RollbackOf,
 		Status: string(r.Status), ArtifactKind: string(r.Artifact.Kind), ArtifactRef: r.Artifact.Ref,
 		ArtifactDigest: r.Artifact.Digest, ArtifactDisplay: r.Artifact.Display, Requester: r.Requester,
 		Reason: r.Reason, Urgent: r.Urgent, OriginMsgID: r.OriginMsgID, ChatID: r.ChatID, Branch: r.Branch,
@@ -103,7 +109,11 @@ func (w releaseRow) release() core.Release {
 	if w.Commits != "" {
 		_ = json.Unmarshal([]byte(w.Commits), &commits)
 	}
-	return core.Release{ID: core.ReleaseID(w.ID), App: w.App, Version: w.Version, Kind: core.Kind(w.Kind),
+	var warnings []core.Reason
+	if w.Warnings != "" {
+		_ = json.Unmarshal([]byte(w.Warnings), &warnings)
+	}
+	return core.Release{ID: core.ReleaseID(w.ID), Warnings: warnings, App: w.App, Version: w.Version, Kind: core.Kind(w.Kind),
 		RollbackOf: w.RollbackOf, Status: core.Status(w.Status),
 		Artifact: core.Artifact{Kind: core.TargetKind(w.ArtifactKind), Ref: w.ArtifactRef, Digest: w.ArtifactDigest,
 			Display: w.ArtifactDisplay},

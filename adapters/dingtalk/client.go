@@ -83,9 +83,11 @@ func (c *Client) AccessToken(ctx context.Context) (string, error) {
 func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) {
 	req := &oauth2_1_0.GetAccessTokenRequest{AppKey: tea.String(c.cfg.ClientID),
 		AppSecret: tea.String(c.cfg.ClientSecret.Reveal())}
+	start := time.Now()
 	resp, err := run(ctx, APIGetAccessToken, func() (*oauth2_1_0.GetAccessTokenResponse, error) {
 		return c.oauth.GetAccessToken(req)
 	})
+	c.observed(APIGetAccessToken, start, err)
 	if err != nil {
 		return "", 0, err
 	}
@@ -113,7 +115,9 @@ func withToken[T any](ctx context.Context, c *Client, api string, fn func(token 
 			var zero T
 			return zero, fmt.Errorf("getting DingTalk access token for %s: %w", api, err)
 		}
+		start := time.Now()
 		v, err := run(ctx, api, func() (T, error) { return fn(tok) })
+		c.observed(api, start, err)
 		if attempt == 0 && HasCode(err, CodeInvalidAuthentication) {
 			c.log.Info("dingtalk token rejected, refreshing", "api", api)
 			c.tokens.invalidate(tok)
@@ -151,5 +155,16 @@ func run[T any](ctx context.Context, api string, fn func() (T, error)) (T, error
 		return r.v, r.err
 	case <-ctx.Done():
 		return zero, fmt.Errorf("calling DingTalk %s: %w", api, ctx.Err())
+	}
+}
+
+// Observer sees every OpenAPI call (metrics: latency and errors by API).
+type Observer interface {
+	OpenAPICall(api string, took time.Duration, err error)
+}
+
+func (c *Client) observed(api string, start time.Time, err error) {
+	if c.cfg.Observer != nil {
+		c.cfg.Observer.OpenAPICall(api, time.Since(start), err)
 	}
 }

@@ -72,6 +72,8 @@ type Config struct {
 	NoProxy []string
 	// Clock is the time source for token expiry; nil means the system clock.
 	Clock core.Clock
+	// Observer, if set, sees every OpenAPI call.
+	Observer Observer
 	// Logger receives token refreshes and retries; nil discards.
 	Logger *slog.Logger
 }

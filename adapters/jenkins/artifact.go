@@ -167,7 +167,14 @@ func ossArtifact(key, etag string) (core.Artifact, error) {
 	if strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") || slices.Contains(strings.Split(key, "/"), "..") {
 		return core.Artifact{}, fmt.Errorf("manifest_key %q is not an object key", key)
 	}
-	return core.Artifact{Kind: core.TargetOSS, Ref: key, Digest: etag, Display: path.Base(key)}, nil
+	return core.Artifact{Kind: core.TargetOSS, Ref: key, Digest: normalizeETag(etag), Display: path.Base(key)}, nil
+}
+
+// normalizeETag writes an OSS ETag the way the OSS target reports it (no
+// weak prefix, no quotes, upper case), so digests compare equal.
+func normalizeETag(etag string) string {
+	e := strings.TrimPrefix(strings.TrimSpace(etag), "W/")
+	return strings.ToUpper(strings.Trim(e, `"`))
 }
 
 func miniAppArtifact(id, version string) (core.Artifact, error) {

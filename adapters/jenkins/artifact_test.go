@@ -28,7 +28,7 @@ func TestDecodeArtifact(t *testing.T) {
 			want: core.BuildResult{Artifact: core.Artifact{Kind: core.TargetContainer, Ref: "reg.io:5000/web:v42", Display: "web:v42"}}},
 		{name: "oss", json: `{"kind":"oss","manifest_key":"web/manifest.3fa9c1.json","etag":"\"5B3C\""}`,
 			want: core.BuildResult{Artifact: core.Artifact{Kind: core.TargetOSS, Ref: "web/manifest.3fa9c1.json",
-				Digest: `"5B3C"`, Display: "manifest.3fa9c1.json"}}},
+				Digest: "5B3C", Display: "manifest.3fa9c1.json"}}},
 		{name: "miniapp with commits", json: `{"kind":"miniapp","miniapp_version_id":"12345","miniapp_version":"0.3.1",
 			"commit":"` + strings.ToUpper(sha1) + `","commits":[{"sha":"` + sha1 + `","author":"韩梅梅","subject":"登录"}]}`,
 			want: core.BuildResult{Artifact: core.Artifact{Kind: core.TargetMiniApp, Ref: "12345", Display: "0.3.1"},

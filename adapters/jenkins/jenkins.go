@@ -49,6 +49,9 @@ type Config struct {
 	Token string
 	// RequestTimeout bounds each HTTP request; default 30s.
 	RequestTimeout time.Duration
+	// BuildTimeout bounds a whole Wait; a build still running then is
+	// stopped and reported as failed. 0 means no bound.
+	BuildTimeout time.Duration
 	// PollInterval is the first wait between polls and retries; it doubles
 	// up to PollMax while nothing changes. Defaults 1s and 15s.
 	PollInterval time.Duration

@@ -2,6 +2,7 @@ package jenkins
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,4 +65,18 @@ func TestStopAfterTheItemExpired(t *testing.T) {
 	require.NoError(t, e.b.Stop(ctx(t), ref), "found by the build scan")
 	b, _ := e.emu.Build("web", 1)
 	assert.Equal(t, "ABORTED", b.Result)
+}
+
+func TestWaitTimeoutStopsTheBuild(t *testing.T) {
+	e := newEnv(t, jenkinsemu.Options{QuietPeriod: -1}, "web")
+	require.NoError(t, e.emu.SetOutcome("web", jenkinsemu.Outcome{UntilStopped: true}))
+	e.cfg.BuildTimeout = 300 * time.Millisecond
+	b := e.builder()
+	ref, err := b.Start(ctx(t), request("web", 41))
+	require.NoError(t, err)
+	_, err = b.Wait(ctx(t), ref, nil)
+	var be *core.BuildError
+	require.ErrorAs(t, err, &be)
+	assert.Equal(t, "TIMEOUT", be.Result)
+	assert.Contains(t, be.LogTail, "jenkins.timeout")
 }

@@ -24,6 +24,23 @@ const resultSuccess = "SUCCESS"
 // than SUCCESS, or a queue item cancelled before it started (result
 // ABORTED), is a *core.BuildError with the console's last lines.
 func (b *Builder) Wait(ctx context.Context, ref string, log io.Writer) (core.BuildResult, error) {
+	if b.cfg.BuildTimeout <= 0 {
+		return b.wait(ctx, ref, log)
+	}
+	tctx, cancel := context.WithTimeout(ctx, b.cfg.BuildTimeout)
+	defer cancel()
+	res, err := b.wait(tctx, ref, log)
+	if err != nil && ctx.Err() == nil && errors.Is(tctx.Err(), context.DeadlineExceeded) {
+		if serr := b.Stop(ctx, ref); serr != nil {
+			b.log.ErrorContext(ctx, "stopping a build past its timeout", "ref", ref, "err", serr)
+		}
+		return res, &core.BuildError{Ref: ref, Result: "TIMEOUT",
+			LogTail: fmt.Sprintf("the build ran longer than jenkins.timeout (%s) and was stopped", b.cfg.BuildTimeout)}
+	}
+	return res, err
+}
+
+func (b *Builder) wait(ctx context.Context, ref string, log io.Writer) (core.BuildResult, error) {
 	r, err := ParseRef(ref)
 	if err != nil {
 		return core.BuildResult{}, err

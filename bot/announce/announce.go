@@ -76,6 +76,8 @@ type ReleaseLog interface {
 
 // Config is what a Service is built from. Zero durations take the defaults.
 type Config struct {
+	// Observer, if set, counts each send (metrics).
+	Observer interface{ AnnouncementSent(kind string, err error) }
 	Posts    []Post
 	Windows  Windows       // required by window and freeze posts
 	Calendar core.Calendar // required by freeze posts

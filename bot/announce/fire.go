@@ -102,6 +102,9 @@ func (s *Service) send(ctx context.Context, p *post, res Result) (err error) {
 	if err != nil {
 		err = fmt.Errorf("sending %s to %s: %w", res.Key, p.Chat, err)
 	}
+	if s.cfg.Observer != nil {
+		s.cfg.Observer.AnnouncementSent(string(p.Kind), err)
+	}
 	s.finish(ctx, out, err)
 	return err
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/core"
 )
 
@@ -26,7 +27,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return 1
 	}
 	format := def(*logFormat, cfg.Server.LogFormat)
-	log := newLogger(env, format)
+	log := newLogger(env, format, web.SecretValues(cfg, env.Getenv))
 	sys, err := env.Assemble(ctx, cfg, Options{Logger: log, Serve: true})
 	if err != nil {
 		return fail(env, "serve", err)
@@ -39,15 +40,27 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err := sys.Store.Migrate(ctx); err != nil {
 		return fail(env, "serve", err)
 	}
+	host, _ := os.Hostname()
+	load := web.ConfigLoad{Path: *cfgPath, Config: cfg, Version: env.Version, Replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
+	if err := web.AuditConfigLoad(ctx, sys.Store, systemClock{}, load); err != nil {
+		return fail(env, "serve", err)
+	}
 	return serve(ctx, env, sys, log)
 }
 
-func newLogger(env Env, format string) *slog.Logger {
+// newLogger logs JSON (or text) and redacts every configured secret value,
+// whatever a library prints.
+func newLogger(env Env, format string, secrets []string) *slog.Logger {
+	var h slog.Handler = slog.NewJSONHandler(env.Stderr, nil)
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(env.Stderr, nil))
+		h = slog.NewTextHandler(env.Stderr, nil)
 	}
-	return slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	return slog.New(web.NewLogHandler(h, secrets))
 }
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
 
 // serve runs the worker and every service until ctx ends (SIGTERM), then
 // stops taking work and drains what is in flight within the drain timeout.

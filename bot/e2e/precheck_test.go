@@ -78,8 +78,6 @@ func TestMissingLiveCommitsOnlyWarnedByPolicy(t *testing.T) {
 // TestMissingLiveWarningShownOnTheCard: the accepted request's card must say
 // what the policy let through.
 func TestMissingLiveWarningShownOnTheCard(t *testing.T) {
-	t.Skip("BUG: bot/card.go (*Bot).card ignores core.Plan.Warnings, so the warning that " +
-		"missing_live_commits: warn promises never reaches the card (see the report)")
 	each(t, func(t *testing.T, h *harness) {
 		resp := h.say("alice", "/release web feature/old")
 		require.NotNil(t, resp.Card, resp.Text)

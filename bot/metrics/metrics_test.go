@@ -15,7 +15,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/core/coretest"
 	"github.com/dingops/dingops/store"
@@ -183,27 +182,4 @@ func scrape(t *testing.T, m *Metrics) string {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	return string(b)
-}
-
-func TestCommandLabelsComeFromTheTable(t *testing.T) {
-	b, err := bot.New(bot.Config{})
-	require.NoError(t, err)
-	tbl := b.Table()
-	cases := []struct {
-		text     string
-		refused  bool
-		cmd, out string
-	}{
-		{"/rollback web v42", false, "rollback", OutcomeOK},
-		{"/回滚 web", true, "rollback", OutcomeRefused},
-		{"/history", false, "history", OutcomeRefused},
-		{"/rollbak web", false, "unknown", OutcomeRefused},
-		{"/drop table releases", false, "unknown", OutcomeRefused},
-		{"hello", false, "unknown", OutcomeRefused},
-	}
-	for _, c := range cases {
-		cmd, out := Command(tbl, c.text, bot.Response{Refused: c.refused})
-		assert.Equal(t, c.cmd, cmd, c.text)
-		assert.Equal(t, c.out, out, c.text)
-	}
 }

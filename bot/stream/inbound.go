@@ -34,7 +34,7 @@ func (t *Transport) onBotFrame(ctx context.Context, df *payload.DataFrame) (*pay
 		return payload.NewSuccessDataFrameResponse(), nil
 	}
 	if skip != "" {
-		t.log.DebugContext(ctx, "ignoring bot message", "msg", in.Message.ID, "why", skip)
+		t.log.DebugContext(ctx, "ignoring bot message", "msg_id", in.Message.ID, "why", skip)
 		return payload.NewSuccessDataFrameResponse(), nil
 	}
 	body, err := json.Marshal(in)
@@ -45,11 +45,11 @@ func (t *Transport) onBotFrame(ctx context.Context, df *payload.DataFrame) (*pay
 	fresh, err := t.inbox.Record(ctx, store.InboundMessage{MsgID: m.ID, ReceivedAt: t.now(), ChatID: m.ChatID,
 		Sender: m.StaffID, Body: string(body)})
 	if err != nil {
-		t.log.ErrorContext(ctx, "recording bot message", "msg", m.ID, "err", err)
+		t.log.ErrorContext(ctx, "recording bot message", "msg_id", m.ID, "err", err)
 		return nil, err
 	}
 	if !fresh {
-		t.log.InfoContext(ctx, "dropping a repeated bot message", "msg", m.ID, "frame", df.GetMessageId())
+		t.log.InfoContext(ctx, "dropping a repeated bot message", "msg_id", m.ID, "frame", df.GetMessageId())
 		return payload.NewSuccessDataFrameResponse(), nil
 	}
 	if t.cfg.afterRecord == nil || t.cfg.afterRecord(m.ID) {

@@ -125,7 +125,7 @@ func (t *Transport) scan(ctx context.Context) {
 func (t *Transport) process(ctx context.Context, id string) {
 	rec, ok, err := t.inbox.Claim(ctx, id, t.cfg.ReplicaID, t.now(), t.cfg.Lease)
 	if err != nil {
-		t.log.ErrorContext(ctx, "claiming message", "msg", id, "err", err)
+		t.log.ErrorContext(ctx, "claiming message", "msg_id", id, "err", err)
 		return
 	}
 	if !ok {
@@ -134,15 +134,15 @@ func (t *Transport) process(ctx context.Context, id string) {
 	defer func() {
 		// A message that breaks the bot must not come back at every start.
 		if p := recover(); p != nil {
-			t.log.ErrorContext(ctx, "handling message panicked", "msg", id, "panic", p, "stack", string(debug.Stack()))
+			t.log.ErrorContext(ctx, "handling message panicked", "msg_id", id, "panic", p, "stack", string(debug.Stack()))
 		}
 		if err := t.inbox.Done(ctx, id, t.now()); err != nil {
-			t.log.ErrorContext(ctx, "marking message done", "msg", id, "err", err)
+			t.log.ErrorContext(ctx, "marking message done", "msg_id", id, "err", err)
 		}
 	}()
 	var in inbound
 	if err := json.Unmarshal([]byte(rec.Body), &in); err != nil {
-		t.log.ErrorContext(ctx, "dropping a recorded message that does not decode", "msg", id, "err", err)
+		t.log.ErrorContext(ctx, "dropping a recorded message that does not decode", "msg_id", id, "err", err)
 		return
 	}
 	hctx, cancel := context.WithTimeout(ctx, t.cfg.HandleTimeout)

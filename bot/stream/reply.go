@@ -45,17 +45,17 @@ func (t *Transport) reply(ctx context.Context, in inbound, text string, private 
 		if err == nil {
 			return
 		}
-		t.apiError(ctx, "session reply failed, using the robot API", err, "msg", m.ID, "expired", dingtalk.IsSessionExpired(err))
+		t.apiError(ctx, "session reply failed, using the robot API", err, "msg_id", m.ID, "expired", dingtalk.IsSessionExpired(err))
 	}
 	switch {
 	case m.Group:
 		if _, err := t.api.SendGroupMessage(ctx, m.ChatID, markdown(text)); err != nil {
-			t.apiError(ctx, "replying in group", err, "msg", m.ID, "chat", m.ChatID)
+			t.apiError(ctx, "replying in group", err, "msg_id", m.ID, "chat", m.ChatID)
 		}
 	case m.StaffID != "":
 		t.direct(ctx, []string{m.StaffID}, text)
 	default:
-		t.log.WarnContext(ctx, "cannot reply: the session expired and the sender has no staff id", "msg", m.ID)
+		t.log.WarnContext(ctx, "cannot reply: the session expired and the sender has no staff id", "msg_id", m.ID)
 	}
 }
 

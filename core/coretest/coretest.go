@@ -66,6 +66,15 @@ func (d *Deployer) Add(refs ...string) {
 	}
 }
 
+// Remove makes refs disappear from the target (deleted after recording).
+func (d *Deployer) Remove(refs ...string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for _, r := range refs {
+		delete(d.known, r)
+	}
+}
+
 // SetLive sets what the target runs, behind the engine's back.
 func (d *Deployer) SetLive(a core.Artifact) {
 	d.mu.Lock()
