@@ -36,7 +36,10 @@ type ReleaseStore interface {
 	// A repeated OriginMsgID returns the existing release and ErrDuplicate;
 	// an app with an unfinished release returns that one and ErrActiveExists.
 	CreateRelease(ctx context.Context, r Release) (Release, error)
+	// Release reads a release with its approvals.
 	Release(ctx context.Context, id ReleaseID) (Release, error)
+	// ReleaseByVersion, Live and Active read without approvals: they answer
+	// what was deployed, not who approved it.
 	ReleaseByVersion(ctx context.Context, app string, version int) (Release, error)
 	// History lists an app's releases newest version first, starting below
 	// beforeVersion (0: from the newest).

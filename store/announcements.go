@@ -94,14 +94,14 @@ func (s *Store) ClaimAnnouncement(ctx context.Context, c AnnouncementClaim) (boo
 	}
 	row := announcementRow{Key: c.Key, FireAt: c.FireAt.UnixMilli(), Chat: c.Chat, Status: AnnouncementSending,
 		Owner: c.Owner, Attempts: 1, ClaimedAt: ms(c.Now)}
-	res, err := s.db.NewInsert().Model(&row).On("CONFLICT (post_key, fire_at) DO NOTHING").Exec(ctx)
+	res, err := s.w.NewInsert().Model(&row).On("CONFLICT (post_key, fire_at) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return false, fmt.Errorf("claiming announcement %s at %s: %w", c.Key, c.FireAt.UTC().Format(time.RFC3339), err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return true, nil
 	}
-	res, err = s.db.NewUpdate().Table("announcements").
+	res, err = s.w.NewUpdate().Table("announcements").
 		Set("status = ?", AnnouncementSending).Set("owner = ?", c.Owner).Set("claimed_at = ?", ms(c.Now)).
 		Set("attempts = attempts + 1").
 		Where("post_key = ?", c.Key).Where("fire_at = ?", c.FireAt.UnixMilli()).
@@ -119,7 +119,7 @@ func (s *Store) ClaimAnnouncement(ctx context.Context, c AnnouncementClaim) (boo
 // core.ErrStale when o.Owner no longer holds the claim (its lease lapsed
 // and another replica took over), so the caller can log a possible repeat.
 func (s *Store) FinishAnnouncement(ctx context.Context, o AnnouncementOutcome) error {
-	q := s.db.NewUpdate().Table("announcements").
+	q := s.w.NewUpdate().Table("announcements").
 		Where("post_key = ?", o.Key).Where("fire_at = ?", o.FireAt.UnixMilli()).
 		Where("owner = ?", o.Owner).Where("status = ?", AnnouncementSending)
 	if o.Err == "" {
@@ -174,7 +174,7 @@ func (s *Store) Announcements(ctx context.Context, from, to time.Time) ([]Announ
 // says how many went. Records older than the grace are never claimed
 // again, so only the history is lost.
 func (s *Store) PruneAnnouncements(ctx context.Context, before time.Time) (int, error) {
-	res, err := s.db.NewDelete().Table("announcements").Where("fire_at < ?", before.UnixMilli()).Exec(ctx)
+	res, err := s.w.NewDelete().Table("announcements").Where("fire_at < ?", before.UnixMilli()).Exec(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("pruning announcements: %w", err)
 	}

@@ -12,7 +12,7 @@ import (
 
 // Append implements core.AuditLog. The application only ever inserts.
 func (s *Store) Append(ctx context.Context, ev core.AuditEvent) error {
-	return appendAudit(ctx, s.db, ev)
+	return appendAudit(ctx, s.w, ev)
 }
 
 // appendAudit inserts one audit event; state changes call it inside their
@@ -70,7 +70,7 @@ func (s *Store) Audit(ctx context.Context, f core.AuditFilter) ([]core.AuditEven
 
 // Beat implements core.Replicas.
 func (s *Store) Beat(ctx context.Context, worker string, now time.Time) error {
-	_, err := s.db.ExecContext(ctx, "INSERT INTO replicas (id, beat_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at",
+	_, err := s.w.ExecContext(ctx, "INSERT INTO replicas (id, beat_at) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at",
 		worker, ms(now))
 	if err != nil {
 		return fmt.Errorf("recording heartbeat of %s: %w", worker, err)

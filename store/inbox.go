@@ -65,7 +65,7 @@ func (i *Inbox) Record(ctx context.Context, m InboundMessage) (bool, error) {
 	if m.MsgID == "" {
 		return false, errors.New("recording inbound message: empty message id")
 	}
-	res, err := i.s.db.ExecContext(ctx, `INSERT INTO inbox_messages (msg_id, received_at, chat_id, sender, body, state)
+	res, err := i.s.w.ExecContext(ctx, `INSERT INTO inbox_messages (msg_id, received_at, chat_id, sender, body, state)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING`,
 		m.MsgID, ms(m.ReceivedAt), m.ChatID, m.Sender, m.Body, InboxPending)
 	if err != nil {
@@ -82,7 +82,7 @@ func (i *Inbox) Record(ctx context.Context, m InboundMessage) (bool, error) {
 // claim is still live or the message is done; it reports whether owner got
 // it. One claim wins however many replicas try at once.
 func (i *Inbox) Claim(ctx context.Context, msgID, owner string, now time.Time, lease time.Duration) (InboundMessage, bool, error) {
-	res, err := i.s.db.ExecContext(ctx, `UPDATE inbox_messages SET owner = ?, lease_until = ?
+	res, err := i.s.w.ExecContext(ctx, `UPDATE inbox_messages SET owner = ?, lease_until = ?
 		WHERE msg_id = ? AND state = ? AND lease_until <= ?`, owner, ms(now.Add(lease)), msgID, InboxPending, ms(now))
 	if err != nil {
 		return InboundMessage{}, false, fmt.Errorf("claiming inbound message %s: %w", msgID, err)
@@ -109,7 +109,7 @@ func (i *Inbox) Get(ctx context.Context, msgID string) (InboundMessage, error) {
 
 // Done marks a message handled.
 func (i *Inbox) Done(ctx context.Context, msgID string, at time.Time) error {
-	_, err := i.s.db.ExecContext(ctx, "UPDATE inbox_messages SET state = ?, done_at = ?, lease_until = 0 WHERE msg_id = ?",
+	_, err := i.s.w.ExecContext(ctx, "UPDATE inbox_messages SET state = ?, done_at = ?, lease_until = 0 WHERE msg_id = ?",
 		InboxDone, ms(at), msgID)
 	if err != nil {
 		return fmt.Errorf("marking inbound message %s done: %w", msgID, err)
@@ -140,7 +140,7 @@ func (i *Inbox) Pending(ctx context.Context, now time.Time, limit int) ([]Inboun
 // reports how many it deleted. Unfinished messages are kept whatever their
 // age.
 func (i *Inbox) Prune(ctx context.Context, before time.Time) (int, error) {
-	res, err := i.s.db.ExecContext(ctx, "DELETE FROM inbox_messages WHERE state = ? AND done_at < ?", InboxDone, ms(before))
+	res, err := i.s.w.ExecContext(ctx, "DELETE FROM inbox_messages WHERE state = ? AND done_at < ?", InboxDone, ms(before))
 	if err != nil {
 		return 0, fmt.Errorf("pruning inbound messages: %w", err)
 	}

@@ -17,7 +17,7 @@ func (s *Store) Claim(ctx context.Context, id core.ReleaseID, worker string, now
 	var out core.Release
 	var held core.Lock
 	var fresh bool
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := s.lockRelease(ctx, tx, id)
 		if err != nil {
 			return err
@@ -72,7 +72,7 @@ func (s *Store) runLock(ctx context.Context, tx bun.Tx, app string) (lockRow, bo
 
 // Renew implements core.LockStore.
 func (s *Store) Renew(ctx context.Context, app, worker string, now time.Time, lease time.Duration) error {
-	res, err := s.db.NewUpdate().Table("locks").Set("lease_until = ?", ms(now.Add(lease))).
+	res, err := s.w.NewUpdate().Table("locks").Set("lease_until = ?", ms(now.Add(lease))).
 		Where("app = ?", app).Where("slot = ?", slotRun).Where("holder = ?", worker).Exec(ctx)
 	if err != nil {
 		return fmt.Errorf("renewing run lock of %s: %w", app, err)
@@ -86,7 +86,7 @@ func (s *Store) Renew(ctx context.Context, app, worker string, now time.Time, le
 // Freeze implements core.LockStore.
 func (s *Store) Freeze(ctx context.Context, l core.Lock) (core.Lock, error) {
 	lr := toLockRow(l)
-	res, err := s.db.NewInsert().Model(&lr).On("CONFLICT (app, slot) DO NOTHING").Exec(ctx)
+	res, err := s.w.NewInsert().Model(&lr).On("CONFLICT (app, slot) DO NOTHING").Exec(ctx)
 	if err != nil {
 		return core.Lock{}, fmt.Errorf("freezing %s: %w", l.App, err)
 	}
@@ -103,7 +103,7 @@ func (s *Store) Freeze(ctx context.Context, l core.Lock) (core.Lock, error) {
 // Unfreeze implements core.LockStore.
 func (s *Store) Unfreeze(ctx context.Context, app string) (core.Lock, error) {
 	var rows []lockRow
-	_, err := s.db.NewDelete().Model(&rows).Where("app = ?", app).Where("slot = ?", slotFreeze).Returning("*").Exec(ctx)
+	_, err := s.w.NewDelete().Model(&rows).Where("app = ?", app).Where("slot = ?", slotFreeze).Returning("*").Exec(ctx)
 	if err != nil {
 		return core.Lock{}, fmt.Errorf("unfreezing %s: %w", app, err)
 	}

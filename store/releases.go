@@ -16,13 +16,7 @@ var activeStatuses = statusStrings(core.ActiveStatuses)
 // CreateRelease implements core.ReleaseStore.
 func (s *Store) CreateRelease(ctx context.Context, r core.Release) (core.Release, error) {
 	var out core.Release
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if existing, err := s.conflicting(ctx, tx, r); err != nil || existing != nil {
-			if existing != nil {
-				out = *existing
-			}
-			return err
-		}
+	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		version, err := nextVersion(ctx, tx, r.App)
 		if err != nil {
 			return err
@@ -39,52 +33,28 @@ func (s *Store) CreateRelease(ctx context.Context, r core.Release) (core.Release
 		}
 		return nil
 	})
-	if err == nil || errors.Is(err, core.ErrDuplicate) || errors.Is(err, core.ErrActiveExists) {
-		return out, err
+	if err == nil {
+		return out, nil
 	}
-	// A unique index caught a race the pre-checks missed: report it the same way.
-	switch uniqueViolation(err) {
-	case "releases_origin":
-		existing, _ := s.byOrigin(ctx, s.db, r.OriginMsgID)
-		return existing, core.ErrDuplicate
-	case "releases_one_active":
+	// The unique indexes decide: a repeated message, or an app that already
+	// has an unfinished release. The message is checked first, so a repeat
+	// of the request that made the active release reads as a repeat.
+	if v := uniqueViolation(err); v == "releases_origin" || v == "releases_one_active" {
+		if r.OriginMsgID != "" {
+			if existing, rerr := s.byOrigin(ctx, s.db, r.OriginMsgID); rerr == nil {
+				return existing, core.ErrDuplicate
+			}
+		}
 		existing, _ := s.Active(ctx, r.App)
 		return existing, core.ErrActiveExists
 	}
 	return out, fmt.Errorf("creating release of %s: %w", r.App, err)
 }
 
-// conflicting finds the release that stops r from being created: the one
-// made from the same message, or the app's unfinished one.
-func (s *Store) conflicting(ctx context.Context, db bun.IDB, r core.Release) (*core.Release, error) {
-	if r.OriginMsgID != "" {
-		existing, err := s.byOrigin(ctx, db, r.OriginMsgID)
-		if err == nil {
-			return &existing, core.ErrDuplicate
-		}
-		if !errors.Is(err, core.ErrNotFound) {
-			return nil, err
-		}
-	}
-	if !r.Status.In(core.ActiveStatuses...) {
-		return nil, nil
-	}
-	existing, err := s.active(ctx, db, r.App)
-	if err == nil {
-		return &existing, core.ErrActiveExists
-	}
-	if !errors.Is(err, core.ErrNotFound) {
-		return nil, err
-	}
-	return nil, nil
-}
-
 func nextVersion(ctx context.Context, tx bun.Tx, app string) (int, error) {
-	if _, err := tx.ExecContext(ctx, "INSERT INTO apps (name, next_version) VALUES (?, 1) ON CONFLICT (name) DO NOTHING", app); err != nil {
-		return 0, fmt.Errorf("registering app %s: %w", app, err)
-	}
 	var next int
-	err := tx.QueryRowContext(ctx, "UPDATE apps SET next_version = next_version + 1 WHERE name = ? RETURNING next_version", app).Scan(&next)
+	err := tx.QueryRowContext(ctx, `INSERT INTO apps (name, next_version) VALUES (?, 2)
+		ON CONFLICT (name) DO UPDATE SET next_version = apps.next_version + 1 RETURNING next_version`, app).Scan(&next)
 	if err != nil {
 		return 0, fmt.Errorf("allocating version of %s: %w", app, err)
 	}
@@ -99,7 +69,21 @@ func setLive(ctx context.Context, tx bun.Tx, app string, id, at int64) error {
 	return nil
 }
 
+// one reads a single release with its approvals; bare skips them.
 func (s *Store) one(ctx context.Context, db bun.IDB, q func(*bun.SelectQuery) *bun.SelectQuery) (core.Release, error) {
+	r, err := s.bare(ctx, db, q)
+	if err != nil {
+		return r, err
+	}
+	if r.Approvals, err = s.approvals(ctx, db, r.ID); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+// bare reads a single release without its approvals, for reads that only
+// need what it deployed (what is live, a rollback target, a refusal).
+func (s *Store) bare(ctx context.Context, db bun.IDB, q func(*bun.SelectQuery) *bun.SelectQuery) (core.Release, error) {
 	var row releaseRow
 	err := q(db.NewSelect().Model(&row)).Limit(1).Scan(ctx)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -108,19 +92,15 @@ func (s *Store) one(ctx context.Context, db bun.IDB, q func(*bun.SelectQuery) *b
 	if err != nil {
 		return core.Release{}, err
 	}
-	r := row.release()
-	if r.Approvals, err = s.approvals(ctx, db, r.ID); err != nil {
-		return r, err
-	}
-	return r, nil
+	return row.release(), nil
 }
 
 func (s *Store) byOrigin(ctx context.Context, db bun.IDB, origin string) (core.Release, error) {
-	return s.one(ctx, db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("origin_msg_id = ?", origin) })
+	return s.bare(ctx, db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("origin_msg_id = ?", origin) })
 }
 
 func (s *Store) active(ctx context.Context, db bun.IDB, app string) (core.Release, error) {
-	return s.one(ctx, db, func(q *bun.SelectQuery) *bun.SelectQuery {
+	return s.bare(ctx, db, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("app = ?", app).Where("status IN (?)", bun.In(activeStatuses))
 	})
 }
@@ -144,7 +124,7 @@ func (s *Store) Release(ctx context.Context, id core.ReleaseID) (core.Release, e
 
 // ReleaseByVersion implements core.ReleaseStore.
 func (s *Store) ReleaseByVersion(ctx context.Context, app string, version int) (core.Release, error) {
-	return s.one(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery {
+	return s.bare(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery {
 		return q.Where("app = ?", app).Where("version = ?", version)
 	})
 }
@@ -165,7 +145,7 @@ func (s *Store) Live(ctx context.Context, app string) (core.Release, error) {
 	if err != nil {
 		return core.Release{}, fmt.Errorf("reading live release of %s: %w", app, err)
 	}
-	return s.Release(ctx, core.ReleaseID(id))
+	return s.bare(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", id) })
 }
 
 // History implements core.ReleaseStore, reading the (app, version) index

@@ -24,7 +24,8 @@ import (
 
 // Store is the database behind every port.
 type Store struct {
-	db    *bun.DB
+	db    *bun.DB // reads
+	w     *bun.DB // writes: on SQLite one connection, so writers queue in Go instead of sleeping in SQLite's busy handler
 	pg    bool
 	clock core.Clock
 	log   *slog.Logger
@@ -65,8 +66,11 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	var err error
 	if s.pg {
 		s.db, err = openPostgres(dsn)
-	} else {
-		s.db, err = openSQLite(dsn)
+		s.w = s.db
+	} else if s.db, err = openSQLite(dsn, 8); err == nil {
+		if s.w, err = openSQLite(dsn, 1); err != nil {
+			_ = s.db.Close()
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -93,7 +97,7 @@ func openPostgres(dsn string) (*bun.DB, error) {
 // failing with SQLITE_BUSY: WAL, a busy timeout and immediate transactions.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(1)&_txlock=immediate"
 
-func openSQLite(dsn string) (*bun.DB, error) {
+func openSQLite(dsn string, conns int) (*bun.DB, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite://"), "file:")
 	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
 		return nil, fmt.Errorf("sqlite needs a file (WAL and several connections), got %q", dsn)
@@ -106,7 +110,7 @@ func openSQLite(dsn string) (*bun.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("opening sqlite %s: %w", path, err)
 	}
-	sqldb.SetMaxOpenConns(8)
+	sqldb.SetMaxOpenConns(conns)
 	return bun.NewDB(sqldb, sqlitedialect.New()), nil
 }
 
@@ -123,7 +127,15 @@ func Redact(dsn string) string {
 }
 
 // Close closes the connection pool.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.w != s.db {
+		if werr := s.w.Close(); err == nil {
+			err = werr
+		}
+	}
+	return err
+}
 
 // DB exposes the bun handle to the bot's own tables in this package's tests
 // and to health checks.

@@ -34,7 +34,7 @@ func (s *Store) reread(ctx context.Context, id core.ReleaseID, out *core.Release
 // Transition implements core.ReleaseStore.
 func (s *Store) Transition(ctx context.Context, id core.ReleaseID, from []core.Status, to core.Status, ch core.Change) (core.Release, error) {
 	var out core.Release
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := s.lockRelease(ctx, tx, id)
 		if err != nil {
 			return err
@@ -95,7 +95,7 @@ func applyChange(q *bun.UpdateQuery, ch core.Change) *bun.UpdateQuery {
 // concurrent approvers cause exactly one transition.
 func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.Release, error) {
 	var out core.Release
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := s.lockRelease(ctx, tx, a.ReleaseID)
 		if err != nil {
 			return err
@@ -172,7 +172,7 @@ func (s *Store) settle(ctx context.Context, tx bun.Tx, row releaseRow, a core.Ap
 // Finish implements core.ReleaseStore.
 func (s *Store) Finish(ctx context.Context, id core.ReleaseID, from []core.Status, o core.Outcome) (core.Release, error) {
 	var out core.Release
-	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := s.lockRelease(ctx, tx, id)
 		if err != nil {
 			return err

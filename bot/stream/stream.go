@@ -44,7 +44,7 @@ type Config struct {
 	Logger         *slog.Logger
 
 	// MaxPendingFrames bounds the SDK's concurrent frame handlers; frames
-	// beyond it are left unacknowledged for DingTalk to redeliver. Default 100.
+	// beyond it are left unacknowledged for DingTalk to redeliver. Default 1024.
 	MaxPendingFrames int
 	Lease            time.Duration // how long a claimed message is ours; default 5m, at least HandleTimeout+1m
 	HandleTimeout    time.Duration // one message's handling and replies; default 2m
@@ -82,7 +82,11 @@ func (c Config) withDefaults() (Config, error) {
 		c.ReplicaID = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	c.Handlers = orInt(c.Handlers, 8)
-	c.MaxPendingFrames = orInt(c.MaxPendingFrames, 100)
+	// The SDK leaves frames past this limit unacknowledged, to be redelivered
+	// by the gateway tens of seconds later. A handler here only records the
+	// message and returns, so a high limit costs little and keeps a burst
+	// from 200 chats on its first delivery.
+	c.MaxPendingFrames = orInt(c.MaxPendingFrames, 1024)
 	c.Retries = orInt(c.Retries, 3)
 	c.HandleTimeout = orDur(c.HandleTimeout, 2*time.Minute)
 	// A claim must outlast the handling, or another replica would take the

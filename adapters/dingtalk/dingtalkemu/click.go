@@ -209,6 +209,13 @@ func (s *Server) Cards() []Card {
 	return out
 }
 
+// CardCount is how many cards exist, without copying them (cheap to poll).
+func (s *Server) CardCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.st.cardOrder)
+}
+
 // Card returns one card by its outTrackId.
 func (s *Server) Card(outTrackID string) (Card, bool) {
 	s.mu.Lock()
