@@ -13,7 +13,7 @@ import (
 )
 
 // repoRoot is the module root (where go.mod, the Dockerfile and README are).
-func repoRoot(t *testing.T) string {
+func repoRoot(t testing.TB) string {
 	out, err := exec.Command("go", "env", "GOMOD").Output()
 	require.NoError(t, err)
 	return filepath.Dir(strings.TrimSpace(string(out)))
@@ -27,7 +27,7 @@ var (
 )
 
 // dockerBuildLine is the go build command of the Dockerfile's build stage.
-func dockerBuildLine(t *testing.T, root string) string {
+func dockerBuildLine(t testing.TB, root string) string {
 	b, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	require.NoError(t, err)
 	m := regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build .*)$`).FindStringSubmatch(string(b))
@@ -37,7 +37,7 @@ func dockerBuildLine(t *testing.T, root string) string {
 
 // build builds dingops once per test run with exactly the Dockerfile's
 // command line (its -o /out/dingops pointed at a temporary directory).
-func build(t *testing.T) string {
+func build(t testing.TB) string {
 	root := repoRoot(t)
 	line := dockerBuildLine(t, root)
 	buildOnce.Do(func() {

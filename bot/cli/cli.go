@@ -233,6 +233,12 @@ func system(ctx context.Context, env Env, cmd, path string, o Options) (*System,
 		printProblems(env, path, sys.Problems)
 		return nil, 1
 	}
+	// A fresh database is migrated on first use, as serve does, under the
+	// same database-wide lock.
+	if err := sys.Store.Migrate(ctx); err != nil {
+		sys.Close()
+		return nil, fail(env, cmd, err)
+	}
 	return sys, 0
 }
 
