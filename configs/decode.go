@@ -15,7 +15,16 @@ import (
 type decoder struct {
 	errs  *Problems
 	lines map[string]int // path → line, for problems found after decoding
+	depth int            // nesting, so a recursive alias cannot recurse forever
+	nodes int            // work done, so aliases cannot blow up exponentially
 }
+
+// maxNodes bounds the nodes decoded, aliases expanded; a real configuration
+// has a few thousand.
+const maxNodes = 200000
+
+// maxDepth bounds nesting; the schema is a few levels deep.
+const maxDepth = 32
 
 var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
 
@@ -26,6 +35,18 @@ func (d *decoder) decode(n *yaml.Node, path string, v reflect.Value) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
+	if n == nil || d.depth >= maxDepth {
+		d.errs.add(path, 0, "is nested too deeply (or an alias refers to itself)")
+		return
+	}
+	if d.nodes++; d.nodes == maxNodes {
+		d.errs.add(path, n.Line, "the file expands to too much (aliases?): stopped reading here")
+	}
+	if d.nodes >= maxNodes {
+		return
+	}
+	d.depth++
+	defer func() { d.depth-- }()
 	d.lines[path] = n.Line
 	if n.Tag == "!!null" {
 		return

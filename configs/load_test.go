@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -100,4 +101,35 @@ func TestUnknownKeySuggests(t *testing.T) {
 	require.Error(t, err)
 	assert.True(t, strings.Contains(probs.List[0].Message, `did you mean "language"`), probs.List[0].Message)
 	assert.Equal(t, 1, probs.List[0].Line)
+}
+
+// FuzzParse feeds the loader arbitrary YAML: it must never panic, and it
+// either returns a configuration or at least one problem.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{"example.yaml", "demo.yaml", "testdata/invalid.yaml"} {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b))
+	}
+	for _, s := range []string{"", "apps: [", "worker: {lease: -1s}", "a: &x [*x]", "apps: {web: {target: {kind: oss}}}",
+		"windows: {w: {periods: [{start: 'CRON_TZ=', duration: 1h}]}}", "time_zone: Local"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("parsing took %s", d)
+			}
+		}()
+		cfg, probs, err := configs.Parse([]byte(text), "fuzz.yaml", env())
+		if err == nil && cfg == nil {
+			t.Fatal("no configuration and no error")
+		}
+		if err != nil && (probs == nil || len(probs.List) == 0) {
+			t.Fatalf("an error without problems: %v", err)
+		}
+	})
 }
