@@ -13,10 +13,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
+	"github.com/dingops/dingops/adapters/emu"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -121,10 +120,7 @@ type Server struct {
 	faults       []*Fault
 	requests     []Request
 
-	closing  chan struct{}
-	closeOne sync.Once
-	srv      *http.Server
-	url      string
+	l *emu.Listener
 }
 
 // New makes an emulator; Start serves it.
@@ -132,51 +128,26 @@ func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	return &Server{opts: opts, log: opts.Logger, salt: randomHex(16), cookie: "JSESSIONID." + randomHex(4),
 		jobs: map[string]*job{}, folders: map[string]bool{}, executors: opts.Executors,
-		requireCrumb: opts.RequireCrumb, closing: make(chan struct{})}
+		requireCrumb: opts.RequireCrumb, l: emu.NewListener()}
 }
 
 // Start listens on Options.Addr and serves in the background.
-func (s *Server) Start() error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.url = "http://" + ln.Addr().String() + s.opts.ContextPath
-	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Unlock()
-	go func() {
-		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("jenkinsemu: serving", "err", err)
-		}
-	}()
-	return nil
-}
+func (s *Server) Start() error { return s.l.Start(s.opts.Addr, s, "jenkinsemu", s.log) }
 
 // URL is the Jenkins root URL the clients use, without a trailing slash;
 // every url field the API returns starts with it.
 func (s *Server) URL() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.url
+	if s.l.Addr() == "" {
+		return ""
+	}
+	return s.l.URL() + s.opts.ContextPath
 }
 
 // Addr is the host:port the emulator listens on.
-func (s *Server) Addr() string {
-	return strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), s.opts.ContextPath)
-}
+func (s *Server) Addr() string { return s.l.Addr() }
 
 // Close stops serving and releases requests held by faults.
-func (s *Server) Close() error {
-	s.closeOne.Do(func() { close(s.closing) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	return srv.Close()
-}
+func (s *Server) Close() error { return s.l.Close() }
 
 // ServeHTTP answers one request: faults first, then authentication, the
 // crumb check for POSTs, and the API.
@@ -226,20 +197,7 @@ func (s *Server) serve(w *buffer, r *http.Request) string {
 
 // hold waits d, or until the client goes away or the emulator closes; it
 // reports whether the full time passed.
-func (s *Server) hold(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-	case <-s.closing:
-	}
-	return false
-}
+func (s *Server) hold(ctx context.Context, d time.Duration) bool { return d <= 0 || s.l.Wait(ctx, d) }
 
 func (s *Server) authenticate(r *http.Request) (string, bool) {
 	user, token, ok := r.BasicAuth()

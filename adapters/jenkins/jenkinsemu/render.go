@@ -22,7 +22,7 @@ type obj = map[string]any
 // escaped as Jenkins writes it.
 func (s *Server) jobURL(path string) string {
 	var b strings.Builder
-	b.WriteString(s.url)
+	b.WriteString(s.URL())
 	for _, seg := range strings.Split(path, "/") {
 		b.WriteString("/job/" + url.PathEscape(seg))
 	}
@@ -44,7 +44,7 @@ func millis(t time.Time) int64 {
 
 func (s *Server) rootJSON() obj {
 	return obj{"_class": "hudson.model.Hudson", "mode": "NORMAL", "nodeDescription": "the Jenkins emulator",
-		"numExecutors": s.executors, "url": s.url + "/", "useCrumbs": true, "useSecurity": true,
+		"numExecutors": s.executors, "url": s.URL() + "/", "useCrumbs": true, "useSecurity": true,
 		"jobs": s.children("")}
 }
 

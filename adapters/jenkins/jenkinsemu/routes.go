@@ -178,7 +178,7 @@ func (s *Server) trigger(w http.ResponseWriter, r *http.Request, j *job, user st
 		return v[0], true
 	}
 	it, created := s.schedule(j, j.bind(get), delay, user)
-	w.Header().Set("Location", fmt.Sprintf("%s/queue/item/%d/", s.url, it.id))
+	w.Header().Set("Location", fmt.Sprintf("%s/queue/item/%d/", s.URL(), it.id))
 	if created {
 		w.WriteHeader(http.StatusCreated)
 		return

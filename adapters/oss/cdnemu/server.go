@@ -10,11 +10,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"github.com/dingops/dingops/adapters/emu"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -45,8 +44,7 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	idPrefix string
-	closed   chan struct{}
-	once     sync.Once
+	l        *emu.Listener
 
 	mu       sync.Mutex
 	creds    map[string]string
@@ -56,8 +54,6 @@ type Server struct {
 	requests []Request
 	nonces   map[string]bool
 	seq      uint64
-	ln       net.Listener
-	srv      *http.Server
 }
 
 // New makes a server; it serves once Start is called (or when mounted as
@@ -73,7 +69,7 @@ func New(opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, log: log, idPrefix: randomHex(4), closed: make(chan struct{}),
+	s := &Server{opts: opts, log: log, idPrefix: randomHex(4), l: emu.NewListener(),
 		creds: map[string]string{}, delay: opts.Delay, nonces: map[string]bool{}}
 	for ak, sk := range opts.Credentials {
 		s.creds[ak] = sk
@@ -82,48 +78,17 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background.
-func (s *Server) Start() error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.ln, s.srv = ln, srv
-	s.mu.Unlock()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("cdnemu stopped serving", "err", err)
-		}
-	}()
-	return nil
-}
+func (s *Server) Start() error { return s.l.Start(s.opts.Addr, s, "cdnemu", s.log) }
 
 // Addr is the host:port the server listens on ("" before Start); it is
 // what the client's Endpoint must be set to (with Protocol "HTTP").
-func (s *Server) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return ""
-	}
-	return s.ln.Addr().String()
-}
+func (s *Server) Addr() string { return s.l.Addr() }
 
 // URL is http://Addr.
 func (s *Server) URL() string { return "http://" + s.Addr() }
 
 // Close stops serving and releases requests held by a hang fault.
-func (s *Server) Close() error {
-	s.once.Do(func() { close(s.closed) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	return srv.Close()
-}
+func (s *Server) Close() error { return s.l.Close() }
 
 // SetDelay changes the delay added to each request.
 func (s *Server) SetDelay(d time.Duration) {
@@ -161,20 +126,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-	case <-s.closed:
-	}
-	return false
-}
+func (s *Server) wait(ctx context.Context, d time.Duration) bool { return s.l.Wait(ctx, d) }
 
 func (s *Server) now() time.Time {
 	if s.opts.Clock != nil {

@@ -62,7 +62,7 @@ func (s *Server) applyFault(c *call, f Fault) {
 	if f.Hang {
 		select {
 		case <-c.r.Context().Done():
-		case <-s.closed:
+		case <-s.l.Closing():
 		}
 		c.rec.Code = "Hang"
 		return

@@ -10,11 +10,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
+	"github.com/dingops/dingops/adapters/emu"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -55,8 +54,7 @@ type Server struct {
 	opts     Options
 	log      *slog.Logger
 	idPrefix string
-	closed   chan struct{}
-	once     sync.Once
+	l        *emu.Listener
 
 	mu       sync.Mutex
 	buckets  map[string]map[string]*object
@@ -65,8 +63,6 @@ type Server struct {
 	faults   []Fault
 	requests []Request
 	seq      uint64
-	ln       net.Listener
-	srv      *http.Server
 }
 
 // New makes a server with opts; it serves once Start is called (or when
@@ -82,7 +78,7 @@ func New(opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, log: log, idPrefix: strings.ToUpper(randomHex(4)), closed: make(chan struct{}),
+	s := &Server{opts: opts, log: log, idPrefix: strings.ToUpper(randomHex(4)), l: emu.NewListener(),
 		buckets: map[string]map[string]*object{}, creds: map[string]string{}, delay: opts.Delay}
 	for _, b := range opts.Buckets {
 		s.buckets[b] = map[string]*object{}
@@ -94,47 +90,16 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background.
-func (s *Server) Start() error {
-	ln, err := net.Listen("tcp", s.opts.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", s.opts.Addr, err)
-	}
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Lock()
-	s.ln, s.srv = ln, srv
-	s.mu.Unlock()
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.log.Error("ossemu stopped serving", "err", err)
-		}
-	}()
-	return nil
-}
+func (s *Server) Start() error { return s.l.Start(s.opts.Addr, s, "ossemu", s.log) }
 
 // Addr is the host:port the server listens on ("" before Start).
-func (s *Server) Addr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ln == nil {
-		return ""
-	}
-	return s.ln.Addr().String()
-}
+func (s *Server) Addr() string { return s.l.Addr() }
 
 // URL is the endpoint to give oss.New, e.g. http://127.0.0.1:41234.
 func (s *Server) URL() string { return "http://" + s.Addr() }
 
 // Close stops serving and releases requests held by a hang fault.
-func (s *Server) Close() error {
-	s.once.Do(func() { close(s.closed) })
-	s.mu.Lock()
-	srv := s.srv
-	s.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	return srv.Close()
-}
+func (s *Server) Close() error { return s.l.Close() }
 
 // SetDelay changes the round-trip delay for the requests that follow.
 func (s *Server) SetDelay(d time.Duration) {
@@ -203,21 +168,7 @@ func (s *Server) dispatch(c *call) {
 }
 
 // wait sleeps d unless the client gives up or the server closes first.
-func (s *Server) wait(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return true
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	case <-s.closed:
-		return false
-	}
-}
+func (s *Server) wait(ctx context.Context, d time.Duration) bool { return s.l.Wait(ctx, d) }
 
 func (s *Server) now() time.Time {
 	if s.opts.Clock != nil {
