@@ -31,6 +31,7 @@ import (
 	"github.com/dingops/dingops/bot/announce"
 	"github.com/dingops/dingops/bot/cli"
 	"github.com/dingops/dingops/bot/metrics"
+	"github.com/dingops/dingops/bot/playground"
 	"github.com/dingops/dingops/bot/stream"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
@@ -53,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		who = u.Username
 	}
 	return cli.Main(ctx, args, cli.Env{Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, Version: version,
-		OSUser: who, Assemble: assemble, Check: check, Windows: windowsOf})
+		OSUser: who, Assemble: assemble, Check: check, Windows: windowsOf, Playground: playground.Main})
 }
 
 type systemClock struct{}

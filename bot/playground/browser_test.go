@@ -1,0 +1,171 @@
+package playground_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dingops/dingops/bot/playground"
+)
+
+var screenshots = flag.Bool("screenshots", false, "write the README's playground screenshots to docs/")
+
+// browser starts a headless Chromium for one test, or skips the test when
+// none is installed. The network is closed: no background traffic.
+func browser(t *testing.T) context.Context {
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		t.Skip("no Chromium installed (Debian: apt-get install chromium fonts-noto-cjk): skipping the playground browser test")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()))
+	if os.Geteuid() == 0 {
+		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
+	require.NoError(t, chromedp.Do(ctx), "starting Chromium at "+path)
+	tctx, cancel := context.WithTimeout(ctx, 80*time.Second)
+	t.Cleanup(cancel)
+	return tctx
+}
+
+// do runs steps, each batch within 20 s so a missing element fails fast.
+func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	require.NoError(t, chromedp.Do(ctx, steps...))
+}
+
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	require.NoError(t, err, js)
+	return v
+}
+
+// shot saves a full-page screenshot to docs/ with -screenshots.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if !*screenshots {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join("..", "..", "docs", name), png, 0o644))
+	t.Logf("wrote docs/%s (%d KB)", name, len(png)/1024)
+}
+
+const newestWebCard = `Array.from(document.querySelectorAll("article.pg-card")).filter(c => c.querySelector("h4") && c.querySelector("h4").textContent.includes("web")).pop()`
+
+// be switches the page to user id.
+func be(t *testing.T, ctx context.Context, id string) {
+	do(t, ctx, chromedp.Click(chromedp.ID("as-"+id)),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-state-as="`+id+`"] #pg-conn.pg-on`)))
+}
+
+// say types text into the page's input and sends it.
+func say(t *testing.T, ctx context.Context, text string) {
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("pg-input"), text), chromedp.Click(chromedp.ID("pg-send")),
+		chromedp.WaitVisible(chromedp.CSS(`.pg-user-msg .dt-bubble`)))
+}
+
+// newestRelease is the release id of the newest web card ("" if none).
+func newestRelease(t *testing.T, ctx context.Context) string {
+	return eval[string](t, ctx, `(`+newestWebCard+` || {dataset: {}}).dataset.release || ""`)
+}
+
+// waitStatus waits for the newest web card, a card of a release other than
+// `after`, to show status, noting every status it passed through.
+func waitStatus(t *testing.T, ctx context.Context, after, status string) []string {
+	t.Helper()
+	var seen []string
+	deadline := time.Now().Add(25 * time.Second)
+	for time.Now().Before(deadline) {
+		s := eval[string](t, ctx, `((c) => c && c.dataset.release !== `+strconv.Quote(after)+` ? c.dataset.status : "")(`+newestWebCard+`)`)
+		if s != "" && (len(seen) == 0 || seen[len(seen)-1] != s) {
+			seen = append(seen, s)
+		}
+		if s == status {
+			return seen
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the web card did not reach %s; it showed %v", status, seen)
+	return nil
+}
+
+func TestPlaygroundInABrowser(t *testing.T) {
+	ctx := browser(t)
+	r := start(t, "")
+	v3 := r.state("alice").Web.Source
+	do(t, ctx, chromedp.Navigate(r.p.URL()), chromedp.WaitVisible(chromedp.ID("pg-users")))
+	be(t, ctx, "alice")
+	assert.Contains(t, eval[string](t, ctx, `document.getElementById("as-dave").textContent`), "无权限", "the switcher says who has no rights")
+
+	say(t, ctx, "/rollback web v2")
+	waitStatus(t, ctx, "", "pending_approval")
+	rollback := newestRelease(t, ctx)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`article.pg-card button[data-action="approve"]`)))
+
+	be(t, ctx, "dave")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`article.pg-card button[data-action="approve"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`article.pg-card .pg-notice`)))
+	notice := eval[string](t, ctx, `document.querySelector("article.pg-card .pg-notice").textContent`)
+	assert.Contains(t, notice, "dave", "the refusal names who clicked")
+	assert.Equal(t, "pending_approval", eval[string](t, ctx, newestWebCard+`.dataset.status`), "the card is unchanged")
+	assert.Equal(t, 2, eval[int](t, ctx, newestWebCard+`.querySelectorAll("button").length`), "the buttons are still there")
+	shot(t, ctx, "playground-refused.png")
+
+	be(t, ctx, "bob")
+	assert.Equal(t, 0, eval[int](t, ctx, `document.querySelectorAll(".pg-notice").length`), "dave's notice is his alone")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`article.pg-card button[data-action="approve"]`)))
+	waitStatus(t, ctx, "", "succeeded")
+	v2 := r.waitFor("bob", "v2 live", func(st playground.State) bool { return st.Web.Source != v3 }).Web.Manifest
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#pg-web .dt-row dd`)))
+	waitText(t, ctx, "pg-manifest", v2)
+
+	be(t, ctx, "alice")
+	say(t, ctx, "/release web feature/clean")
+	seen := waitStatus(t, ctx, rollback, "succeeded")
+	assert.Subset(t, seen, []string{"building", "succeeded"}, "the card followed the release: %v", seen)
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#pg-builds li[data-result="SUCCESS"]`)))
+
+	say(t, ctx, "/release web feature/conflict")
+	waitText(t, ctx, "pg-messages", playground.ConflictFile)
+	shot(t, ctx, "playground.png")
+}
+
+// waitText waits for the element's text to contain want.
+func waitText(t *testing.T, ctx context.Context, id, want string) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	got := ""
+	for time.Now().Before(deadline) {
+		got = eval[string](t, ctx, `document.getElementById("`+id+`").textContent`)
+		if strings.Contains(got, want) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("#%s never showed %q; it shows %q", id, want, got)
+}

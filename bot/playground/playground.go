@@ -1,0 +1,218 @@
+// Package playground is `dingops playground`: the whole product on one
+// machine, in a browser, with no DingTalk account. It starts emulators of
+// DingTalk, OSS, Jenkins and a Kubernetes cluster (kubesim behind a small
+// API server), a local git repository, and the real dingops — bot, engine,
+// store, adapters, worker, stream transport, announcements, web side —
+// assembled by main.go's own assembler from configs/playground.yaml. A web
+// page (bot/web's playground page) draws the DingTalk group the bot talks
+// in, lets the reader be a requester, an approver or someone without
+// rights, and shows what is live in each emulator, updated as it changes.
+//
+// Nothing here imitates dingops: messages typed on the page enter through
+// the emulator's stream gateway (dingtalkemu.SendText), card buttons
+// through its card callback (dingtalkemu.ClickCard), and every card and
+// reply on the page is what the bot sent the emulator.
+package playground
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/dingops/dingops/bot/announce"
+	"github.com/dingops/dingops/bot/cli"
+	"github.com/dingops/dingops/bot/web"
+	"github.com/dingops/dingops/configs"
+)
+
+// DefaultAddr is where the page listens unless --addr says otherwise.
+const DefaultAddr = "127.0.0.1:8787"
+
+// Assembler builds dingops from a configuration: main.go's assemble.
+type Assembler func(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.System, error)
+
+// Options configure a playground.
+type Options struct {
+	Addr     string    // the page's address, loopback only; default DefaultAddr ("127.0.0.1:0" picks a port)
+	DataDir  string    // keeps the SQLite file and repository; "" is a temporary folder removed on Close
+	Assemble Assembler // required
+	Getenv   func(string) string
+	Version  string
+	Logger   *slog.Logger
+}
+
+// Playground is a running playground.
+type Playground struct {
+	opts     Options
+	log      *slog.Logger
+	dir      string
+	tmp      bool // dir is ours to remove
+	emu      *emulators
+	sys      *cli.System
+	web      *web.Server
+	ann      *announce.Service
+	hub      *hub
+	ln       net.Listener
+	front    *http.Server
+	stopping chan struct{}
+	cancel   context.CancelFunc // stops the cluster
+}
+
+// Start builds everything and binds the page's address; Run serves.
+func Start(ctx context.Context, o Options) (_ *Playground, err error) {
+	if o.Assemble == nil {
+		return nil, errors.New("playground: no assembler")
+	}
+	if o.Addr == "" {
+		o.Addr = DefaultAddr
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	p := &Playground{opts: o, log: o.Logger, stopping: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			p.Close()
+		}
+	}()
+	if err := p.listen(); err != nil {
+		return nil, err
+	}
+	if err := p.makeDir(); err != nil {
+		return nil, err
+	}
+	if p.emu, err = startEmulators(p.log); err != nil {
+		return nil, fmt.Errorf("starting the emulators: %w", err)
+	}
+	cfg, commits, err := p.configure(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.assemble(ctx, cfg); err != nil {
+		return nil, err
+	}
+	if err := p.seed(ctx, commits); err != nil {
+		return nil, fmt.Errorf("seeding the playground: %w", err)
+	}
+	p.mount()
+	return p, nil
+}
+
+// listen binds the page's address first, so a taken port fails at once.
+func (p *Playground) listen() error {
+	host, _, err := net.SplitHostPort(p.opts.Addr)
+	if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+		return fmt.Errorf("--addr %q must be a 127.0.0.1 address: the playground has no authentication", p.opts.Addr)
+	}
+	if p.ln, err = net.Listen("tcp", p.opts.Addr); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (p *Playground) makeDir() error {
+	if p.opts.DataDir != "" {
+		dir, err := filepath.Abs(p.opts.DataDir) // git runs in other folders
+		if err != nil {
+			return err
+		}
+		p.dir = dir
+		return os.MkdirAll(p.dir, 0o755)
+	}
+	dir, err := os.MkdirTemp("", "dingops-playground-")
+	p.dir, p.tmp = dir, err == nil
+	return err
+}
+
+// configure makes the repository and the kubeconfig and loads the
+// configuration pointing at them and at the emulators.
+func (p *Playground) configure(ctx context.Context) (*configs.Config, repoCommits, error) {
+	repo, commits, err := makeRepo(ctx, p.dir)
+	if err != nil {
+		return nil, commits, err
+	}
+	kubeconfig, err := p.emu.kube.writeKubeconfig(p.dir)
+	if err != nil {
+		return nil, commits, err
+	}
+	cfg, err := p.loadConfig(p.vars(repo, kubeconfig), p.opts.Getenv)
+	return cfg, commits, err
+}
+
+// assemble builds dingops from cfg with main.go's assembler, as `dingops
+// serve` does, and migrates the store.
+func (p *Playground) assemble(ctx context.Context, cfg *configs.Config) error {
+	sys, err := p.opts.Assemble(ctx, cfg, cli.Options{Logger: p.log, Serve: true})
+	if err != nil {
+		return fmt.Errorf("assembling dingops: %w", err)
+	}
+	p.sys = sys
+	if len(sys.Problems) > 0 {
+		return fmt.Errorf("assembling dingops: %s: %s", sys.Problems[0].Path, sys.Problems[0].Message)
+	}
+	if err := sys.Store.Migrate(ctx); err != nil {
+		return err
+	}
+	for _, s := range sys.Services {
+		switch s := s.(type) {
+		case *web.Server:
+			p.web = s
+		case *announce.Service:
+			p.ann = s
+		}
+	}
+	if p.web == nil {
+		return errors.New("assembling dingops: no web listener was built (cli.Options.Serve)")
+	}
+	return web.AuditConfigLoad(ctx, sys.Store, wallClock{}, web.ConfigLoad{Path: "configs/playground.yaml (embedded)",
+		Config: cfg, Version: p.opts.Version, Replica: fmt.Sprintf("playground-%d", os.Getpid())})
+}
+
+// seed records the demo's past into an empty store, then makes the
+// emulators match the store and starts the cluster.
+func (p *Playground) seed(ctx context.Context, commits repoCommits) error {
+	s := &seeder{emu: p.emu, engine: p.sys.Engine, live: p.sys.Store.Live, commits: commits}
+	empty, err := s.empty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		if err := s.demo(ctx); err != nil {
+			return err
+		}
+	}
+	cctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	return s.restore(cctx)
+}
+
+// mount adds the page and its API to the web side, and serves the web
+// side plus the event stream on the page's address. The event stream has
+// its own route: the web side's response writer wrapper cannot flush.
+func (p *Playground) mount() {
+	p.hub = newHub(p.emu, p.ann, p.log)
+	p.web.Handle("GET "+PagePath, p.web.Playground(web.PlaygroundPage{Group: groupTitle, Users: users(),
+		API: APIPath, Events: EventsPath}))
+	p.web.Handle(APIPath+"/", p.apiHandler())
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+EventsPath, p.events)
+	mux.Handle("/", p.web.Handler())
+	p.front = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)}
+}
+
+// URL is the page's address.
+func (p *Playground) URL() string { return "http://" + p.ln.Addr().String() + PagePath }
+
+// Dir is the folder holding the SQLite file and the repository.
+func (p *Playground) Dir() string { return p.dir }
+
+type wallClock struct{}
+
+func (wallClock) Now() time.Time { return time.Now() }
