@@ -52,6 +52,28 @@ func TestReadmeShellDemo(t *testing.T) {
 	assert.Contains(t, text, "（已被回滚）")
 	assert.Contains(t, text, "🔒 回滚后发布锁定", "the app is locked for releases")
 	assert.Contains(t, text, "✓ #4 · web v4 成功")
+	auditExport(t, bin, dir)
+}
+
+// auditExport checks `dingops audit` of the demo has every step: the
+// records, the request, the approval, each transition, the freeze, with
+// the shell user beside the staff id.
+func auditExport(t *testing.T, bin, dir string) {
+	cmd := exec.Command(bin, "audit", "--config", "configs/demo.yaml", "--app", "web", "--format", "csv")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	csv := string(out)
+	for _, want := range []string{",record,web,1,", ",request,web,4,shell,", "bob,", ",approve,web,4,shell,",
+		"pending_approval → approved", "approved → queued → deploying", "deploying → succeeded", ",lock,web,4,"} {
+		assert.Contains(t, csv, want)
+	}
+	cmd = exec.Command(bin, "audit", "--config", "configs/demo.yaml", "--since", "2000-01-01", "--format", "json")
+	cmd.Dir = dir
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	assert.Equal(t, strings.Count(csv, "\n")-1, strings.Count(string(out), "\n"), "the same events as JSON lines")
+	assert.Contains(t, string(out), `"os_user":`)
 }
 
 func TestCommandLineErrors(t *testing.T) {
