@@ -80,16 +80,25 @@ func (s *Service) reportMissed(ctx context.Context) {
 	for _, r := range recs {
 		seen[fmt.Sprint(r.Key, r.FireAt.UnixMilli())] = true
 	}
-	for _, f := range fs {
-		if seen[fmt.Sprint(s.key(f), f.at.UnixMilli())] {
+	missed := 0
+	for i, f := range fs {
+		if seen[fmt.Sprint(s.key(f), f.at.UnixMilli())] || ctx.Err() != nil {
 			continue
 		}
+		if missed == maxMissedLogged || i == 10*maxMissedLogged {
+			s.log.Warn("more announcements were missed; not listing them all", "from", from, "to", to)
+			break
+		}
 		if _, skip, err := s.compose(ctx, f, f.at); err == nil && skip == "" {
+			missed++
 			s.log.Warn("announcement missed while no replica ran; older than the grace, not sent",
 				"key", s.key(f), "at", f.at, "late", now.Sub(f.at).String())
 		}
 	}
 }
+
+// maxMissedLogged bounds the start-up report of missed announcements.
+const maxMissedLogged = 20
 
 // startCron runs the cron posts on robfig/cron in the configured zone.
 // The chain is SkipIfStillRunning, then Recover: in the other order a

@@ -92,10 +92,21 @@ func serve(ctx context.Context, env Env, sys *System, log *slog.Logger) int {
 	log.Info("draining", "timeout", w.DrainTimeout.Std())
 	select {
 	case <-done:
+		closeServices(sys)
 		log.Info("drained; bye")
 		return 0
 	case <-time.After(w.DrainTimeout.Std()):
 		log.Warn("drain timed out; work in flight resumes on another replica after its lease")
 		return 1
+	}
+}
+
+// closeServices lets services that outlive their Run (the stream
+// transport's card notifier) finish, before the store closes.
+func closeServices(sys *System) {
+	for _, s := range sys.Services {
+		if c, ok := s.(interface{ Close() }); ok {
+			c.Close()
+		}
 	}
 }

@@ -50,10 +50,15 @@ func (t *Transport) postCard(ctx context.Context, rec store.CardRecord, c *bot.C
 	}
 	card := dingtalk.Card{TemplateID: t.cfg.CardTemplateID, OutTrackID: rec.OutTrackID, ConversationID: rec.ChatID,
 		AtUserIDs: mentions(c.Mentions), Data: c.Params}
-	err := t.api.CreateAndDeliverCard(ctx, card)
-	if err != nil && !dingtalk.HasCode(err, codeCardExists) {
-		t.apiError(ctx, "delivering card", err, "release", int64(rec.ReleaseID), "chat", rec.ChatID, "card", rec.OutTrackID)
-	}
+	// Creating a card again is safe (DingTalk answers cardAlreadyExist), so
+	// a failure is retried like card updates are.
+	t.notifier.retry(ctx, "delivering card", func() error {
+		err := t.api.CreateAndDeliverCard(ctx, card)
+		if dingtalk.HasCode(err, codeCardExists) {
+			return nil
+		}
+		return err
+	}, "release", int64(rec.ReleaseID), "chat", rec.ChatID, "card", rec.OutTrackID)
 }
 
 // trackID is a card's outTrackId: the installation id (so a reset store

@@ -24,9 +24,12 @@ type inbound struct {
 }
 
 // onBotFrame records a chat message and returns, so the SDK acks it at
-// once; the pool handles it. A message recorded before is dropped, which
-// makes DingTalk's redeliveries harmless. Only a store failure is an error
-// (the ack then says 500 and DingTalk may deliver it again).
+// once; the pool handles it. A message recorded before is not recorded
+// again, which makes DingTalk's redeliveries harmless; it is queued again in
+// case it is still unhandled (the pool's claim skips a done or leased one).
+// While the store cannot record it, the frame is held unacknowledged —
+// retried until the connection goes — because an acked message that was
+// not recorded would be lost.
 func (t *Transport) onBotFrame(ctx context.Context, df *payload.DataFrame) (*payload.DataFrameResponse, error) {
 	in, skip, err := convertBotMessage([]byte(df.Data), t.now())
 	if err != nil {
@@ -42,20 +45,41 @@ func (t *Transport) onBotFrame(ctx context.Context, df *payload.DataFrame) (*pay
 		return nil, fmt.Errorf("encoding message %s: %w", in.Message.ID, err)
 	}
 	m := in.Message
-	fresh, err := t.inbox.Record(ctx, store.InboundMessage{MsgID: m.ID, ReceivedAt: t.now(), ChatID: m.ChatID,
+	fresh, err := t.record(ctx, store.InboundMessage{MsgID: m.ID, ReceivedAt: t.now(), ChatID: m.ChatID,
 		Sender: m.StaffID, Body: string(body)})
 	if err != nil {
-		t.log.ErrorContext(ctx, "recording bot message", "msg_id", m.ID, "err", err)
 		return nil, err
 	}
 	if !fresh {
-		t.log.InfoContext(ctx, "dropping a repeated bot message", "msg_id", m.ID, "frame", df.GetMessageId())
-		return payload.NewSuccessDataFrameResponse(), nil
+		t.log.InfoContext(ctx, "a repeated bot message", "msg_id", m.ID, "frame", df.GetMessageId())
 	}
 	if t.cfg.afterRecord == nil || t.cfg.afterRecord(m.ID) {
 		t.enqueue(m.ID)
 	}
 	return payload.NewSuccessDataFrameResponse(), nil
+}
+
+// record stores an inbound message, retrying with backoff while the store
+// fails and the frame's connection lives. Each attempt runs on a context
+// the connection cannot cancel, so an insert never commits while reporting
+// "canceled".
+func (t *Transport) record(ctx context.Context, in store.InboundMessage) (bool, error) {
+	delay := 100 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		fresh, err := t.inbox.Record(actx, in)
+		cancel()
+		if err == nil {
+			return fresh, nil
+		}
+		t.log.ErrorContext(ctx, "recording bot message; holding its ack and retrying", "msg_id", in.MsgID, "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+			return false, fmt.Errorf("recording message %s: %w (connection gone: DingTalk delivers it again)", in.MsgID, err)
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, 5*time.Second)
+	}
 }
 
 // convertBotMessage turns the SDK's callback model into dingops's message.

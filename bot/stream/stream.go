@@ -155,10 +155,18 @@ func (t *Transport) Reconnects() int64 { return t.reconnects.Load() }
 // engine (core.Engine.SetNotifier) before any work starts.
 func (t *Transport) Notifier() *Notifier { return t.notifier }
 
-// Close stops the notifier. Run leaves it running after it returns, because
-// the core worker drains its releases after the transport has stopped and
-// their final card updates should still go out while the process lives.
-func (t *Transport) Close() { t.stop() }
+// Close lets the notifier send what it has queued (for at most
+// closeTimeout), then stops it. Run leaves the notifier running after it
+// returns, because the core worker drains its releases after the transport
+// has stopped and their final card updates must still go out; serve closes
+// the transport only then, before it closes the store.
+func (t *Transport) Close() {
+	t.notifier.waitIdle(closeTimeout)
+	t.stop()
+}
+
+// closeTimeout bounds how long Close waits for queued card updates.
+const closeTimeout = 15 * time.Second
 
 func (t *Transport) now() time.Time { return t.cfg.Clock.Now() }
 
