@@ -32,6 +32,9 @@ type env struct {
 	deps     map[string]*coretest.Deployer // by app
 	template string
 	seeded   bool
+	// wrapNext, when set, wraps the release store of the next replica
+	// built (and is then cleared): a way to make one replica's reads fail.
+	wrapNext func(core.ReleaseStore) core.ReleaseStore
 }
 
 type envOption func(*dingtalkemu.Options, *env)
@@ -107,7 +110,11 @@ func (e *env) start(name string, opts ...replicaOption) *replica {
 func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker) {
 	t := e.t
 	s := storetest.Open(t, e.dsn, nil)
-	eng, err := core.NewEngine(core.Config{Apps: apps(), Releases: s, Locks: s, Audit: s,
+	var releases core.ReleaseStore = s
+	if e.wrapNext != nil {
+		releases, e.wrapNext = e.wrapNext(s), nil
+	}
+	eng, err := core.NewEngine(core.Config{Apps: apps(), Releases: releases, Locks: s, Audit: s,
 		Deployers: map[string]core.Deployer{"web": e.deps["web"], "api": e.deps["api"]}, Clock: systemClock{}})
 	require.NoError(t, err)
 	b, err := bot.New(bot.Config{Engine: eng, Clock: systemClock{}, Chats: map[string]string{"cid-en": "en"}})
@@ -183,7 +190,7 @@ func (r *replica) handled(t *testing.T) {
 		p, err := r.store.Inbox().Pending(context.Background(), time.Now().Add(time.Hour), 0)
 		return err == nil && len(p) == 0
 	}, wait, 10*time.Millisecond, "every message is handled")
-	r.tr.notifier.waitIdle(wait)
+	require.True(t, r.tr.notifier.waitIdle(wait), "the notifier sent everything")
 }
 
 func releaseID(c dingtalkemu.Card) core.ReleaseID {

@@ -30,7 +30,8 @@ type update struct {
 	id    core.ReleaseID
 	last  core.Event
 	end   *core.Event // the event that ended the release, kept whatever follows
-	notAt time.Time   // real time before which it waits (after a click); zero = now
+	notAt time.Time   // real time before which it waits (after a click or a failed read); zero = now
+	tries int         // failed attempts to read the release for its cards
 }
 
 func newNotifier(t *Transport) *Notifier {
@@ -139,16 +140,18 @@ func (n *Notifier) take() ([]*update, time.Duration) {
 	return out, wait
 }
 
-// waitIdle waits, at most timeout, until nothing is queued or being sent.
-func (n *Notifier) waitIdle(timeout time.Duration) {
+// waitIdle waits, at most timeout, until nothing is queued or being sent,
+// and says whether that happened.
+func (n *Notifier) waitIdle(timeout time.Duration) bool {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		n.mu.Lock()
 		idle := len(n.pending) == 0 && !n.busy
 		n.mu.Unlock()
 		if idle {
-			return
+			return true
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	return false
 }

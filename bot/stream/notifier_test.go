@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -63,4 +64,61 @@ func TestProgressCoalesced(t *testing.T) {
 	assert.Equal(t, 1, updates, "100 events, one update")
 	now, _ := e.emu.Card(c.OutTrackID)
 	assert.Contains(t, now.Data["progress"], "line 99", "the latest progress line wins")
+}
+
+// TestNoStaleCardAfterStoreHiccup: a replica holds a queued update of a
+// release that another replica has since carried to its end, and its
+// database hiccups when it reads the release for the card. It must not put
+// the old state it was told about back on the card: it waits, reads again,
+// and sends what the store says.
+func TestNoStaleCardAfterStoreHiccup(t *testing.T) {
+	t.Parallel()
+	e := sqlite(t)
+	r1 := e.start("r1")
+	e.say("cid-web", "alice", "/rollback web v2 broken")
+	c := e.card(1)
+	id := releaseID(c)
+	old, err := r1.eng.Release(context.Background(), id)
+	require.NoError(t, err)
+	e.say("cid-web", "bob", "/approve "+c.Data["release_id"])
+	_, err = e.emu.WaitCard(wait, c.OutTrackID, func(c dingtalkemu.Card) bool { return c.Data["status"] == "succeeded" })
+	require.NoError(t, err)
+	r1.handled(t)
+
+	before := 0
+	for _, req := range e.emu.Requests() {
+		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, c.OutTrackID) {
+			before++
+		}
+	}
+	flaky := &flakyReleases{}
+	e.wrapNext = func(s core.ReleaseStore) core.ReleaseStore { flaky.ReleaseStore = s; return flaky }
+	r2 := e.start("r2")
+	flaky.fail.Store(1)
+	r2.tr.Notifier().Notify(context.Background(), core.Event{Release: old, Step: core.StepDeploying})
+	r2.handled(t)
+	now, _ := e.emu.Card(c.OutTrackID)
+	assert.Equal(t, "succeeded", now.Data["status"], "the card keeps the newest state")
+	updates := 0
+	for _, req := range e.emu.Requests() {
+		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, c.OutTrackID) {
+			updates++
+			assert.NotContains(t, req.Body, `"status":"`+string(old.Status)+`"`, "no update carried the old state")
+		}
+	}
+	assert.Equal(t, before+1, updates, "r2 updated the card once, after reading the store again")
+}
+
+// flakyReleases fails the next fail reads of one release.
+type flakyReleases struct {
+	core.ReleaseStore
+	fail atomic.Int32
+}
+
+func (f *flakyReleases) Release(ctx context.Context, id core.ReleaseID) (core.Release, error) {
+	if f.fail.Add(-1) >= 0 {
+		return core.Release{}, fmt.Errorf("reading %s: connection reset by peer", id)
+	}
+	f.fail.Store(0)
+	return f.ReleaseStore.Release(ctx, id)
 }

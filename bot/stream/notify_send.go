@@ -12,14 +12,22 @@ import (
 // send brings a release's cards up to date and, when it ended, tells its
 // requester. The release is read again from the store, so whatever was
 // coalesced, the cards show the newest state (the final one included).
+// Another replica may move the release on at any moment, so a card never
+// gets a snapshot this process could not confirm: when the store cannot be
+// read, the update waits and tries again (an ended release's own final
+// snapshot is safe to send, as nothing follows an end); and after an
+// update that was not final, the release is read once more and the cards
+// refreshed if it moved meanwhile — whichever of two replicas' updates
+// reaches DingTalk last, the newest state is the one that stays.
 func (n *Notifier) send(ctx context.Context, u *update) {
 	t := n.t
-	r := u.last.Release
-	if fresh, err := t.bot.Engine().Release(ctx, u.id); err == nil {
-		r = fresh
-	} else if r.App == "" {
-		t.log.ErrorContext(ctx, "reading release for its cards", "release", int64(u.id), "err", err)
-		return
+	r, err := t.bot.Engine().Release(ctx, u.id)
+	if err != nil {
+		if u.end == nil || u.last.Release.App == "" {
+			n.again(ctx, u, err)
+			return
+		}
+		r = u.last.Release
 	}
 	n.mu.Lock()
 	progress := n.progress[u.id]
@@ -29,7 +37,8 @@ func (n *Notifier) send(ctx context.Context, u *update) {
 	n.mu.Unlock()
 	cards, err := t.cards.OfRelease(ctx, u.id)
 	if err != nil {
-		t.log.ErrorContext(ctx, "reading cards of release", "release", int64(u.id), "err", err)
+		n.again(ctx, u, err)
+		return
 	}
 	for _, c := range cards {
 		n.sendCard(ctx, c, r, progress, u.end != nil)
@@ -37,6 +46,45 @@ func (n *Notifier) send(ctx context.Context, u *update) {
 	if u.end != nil {
 		n.tellRequester(ctx, r, *u.end)
 	}
+	if len(cards) > 0 && !r.Status.Final() {
+		if now, err := t.bot.Engine().Release(ctx, u.id); err == nil && now.Status != r.Status {
+			n.refresh(u.id)
+		}
+	}
+}
+
+// again puts an update that could not be sent back in the queue after a
+// pause, a bounded number of times; a newer update queued meanwhile wins,
+// keeping this one's end.
+func (n *Notifier) again(ctx context.Context, u *update, err error) {
+	u.tries++
+	kv := []any{"release", int64(u.id), "attempt", u.tries, "of", n.t.cfg.Retries, "err", err}
+	if u.tries >= n.t.cfg.Retries {
+		n.t.log.ErrorContext(ctx, "reading release for its cards; giving up on this update", kv...)
+		return
+	}
+	n.t.log.WarnContext(ctx, "reading release for its cards; will try again", kv...)
+	n.mu.Lock()
+	if cur := n.pending[u.id]; cur != nil {
+		if cur.end == nil {
+			cur.end = u.end
+		}
+	} else {
+		u.notAt = time.Now().Add(n.t.cfg.RetryDelay << (u.tries - 1))
+		n.pending[u.id] = u
+	}
+	n.mu.Unlock()
+	n.poke() // the loop recomputes its wait
+}
+
+// refresh queues a re-read of a release's cards from the store.
+func (n *Notifier) refresh(id core.ReleaseID) {
+	n.mu.Lock()
+	if n.pending[id] == nil {
+		n.pending[id] = &update{id: id, last: core.Event{Release: core.Release{ID: id}}}
+	}
+	n.mu.Unlock()
+	n.poke()
 }
 
 // sendCard updates one card with its full variable map. A markdown "card"
