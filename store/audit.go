@@ -15,12 +15,16 @@ func (s *Store) Append(ctx context.Context, ev core.AuditEvent) error {
 	return appendAudit(ctx, s.w, ev)
 }
 
-// appendAudit inserts one audit event; state changes call it inside their
-// own transaction, so a change and its audit record commit together.
-func appendAudit(ctx context.Context, db bun.IDB, ev core.AuditEvent) error {
-	row := auditRow{At: ms(ev.At), Actor: ev.Actor, OSUser: ev.OSUser, Kind: string(ev.Kind), App: ev.App,
-		ReleaseID: int64(ev.ReleaseID), Origin: string(ev.Origin), Detail: ev.Detail}
-	if _, err := db.NewInsert().Model(&row).ExcludeColumn("id").Exec(ctx); err != nil {
+// appendAudit inserts audit events, in order, in one statement; state
+// changes call it inside their own transaction, so a change and its audit
+// records commit together.
+func appendAudit(ctx context.Context, db bun.IDB, evs ...core.AuditEvent) error {
+	rows := make([]auditRow, len(evs))
+	for i, ev := range evs {
+		rows[i] = auditRow{At: ms(ev.At), Actor: ev.Actor, OSUser: ev.OSUser, Kind: string(ev.Kind), App: ev.App,
+			ReleaseID: int64(ev.ReleaseID), Origin: string(ev.Origin), Detail: ev.Detail}
+	}
+	if _, err := db.NewInsert().Model(&rows).ExcludeColumn("id").Exec(ctx); err != nil {
 		return fmt.Errorf("appending audit event: %w", err)
 	}
 	return nil

@@ -49,10 +49,11 @@ func (s *Store) Claim(ctx context.Context, id core.ReleaseID, worker string, now
 			Set("reason = EXCLUDED.reason, since = EXCLUDED.since, lease_until = EXCLUDED.lease_until").Exec(ctx); err != nil {
 			return fmt.Errorf("taking run lock of %s: %w", row.App, err)
 		}
-		if err := s.claimed(ctx, tx, row, worker, now, fresh); err != nil {
+		if row, err = s.claimed(ctx, tx, row, worker, now, fresh); err != nil {
 			return err
 		}
-		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
+		out = row.release()
+		out.Approvals, err = s.approvals(ctx, tx, id)
 		return err
 	})
 	return core.Claimed{Release: out, Lock: held, Resumed: !fresh}, err
@@ -132,13 +133,13 @@ func (s *Store) Locks(ctx context.Context, app string) ([]core.Lock, error) {
 
 // claimed moves a freshly claimed release through queued to its first
 // working status, or records that a worker resumed it, in the claim's
-// transaction.
-func (s *Store) claimed(ctx context.Context, tx bun.Tx, row releaseRow, worker string, now time.Time, fresh bool) error {
+// transaction, and returns the row as it now stands.
+func (s *Store) claimed(ctx context.Context, tx bun.Tx, row releaseRow, worker string, now time.Time, fresh bool) (releaseRow, error) {
 	at := ms(now)
 	if !fresh {
 		ev := transitionAudit(row, at, "resumed at "+row.Status+" by "+worker)
 		ev.Kind = core.AuditStep
-		return appendAudit(ctx, tx, ev)
+		return row, appendAudit(ctx, tx, ev)
 	}
 	to := core.StatusDeploying
 	if row.Kind == string(core.KindRelease) {
@@ -146,8 +147,9 @@ func (s *Store) claimed(ctx context.Context, tx bun.Tx, row releaseRow, worker s
 	}
 	if _, err := tx.NewUpdate().Table("releases").Set("status = ?", string(to)).Set("started_at = ?", at).
 		Set("updated_at = ?", at).Where("id = ?", row.ID).Exec(ctx); err != nil {
-		return fmt.Errorf("queueing %d: %w", row.ID, err)
+		return row, fmt.Errorf("queueing %d: %w", row.ID, err)
 	}
+	row.Status, row.StartedAt, row.UpdatedAt = string(to), at, at
 	detail := "approved → queued → " + string(to) + " by " + worker
-	return appendAudit(ctx, tx, transitionAudit(row, at, detail))
+	return row, appendAudit(ctx, tx, transitionAudit(row, at, detail))
 }

@@ -13,7 +13,8 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/dialect/sqlitedialect"
@@ -82,11 +83,21 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	return s, nil
 }
 
+// openPostgres opens a pool through pgx. bun writes every argument into the
+// SQL text, so nearly every statement is new to the server; pgx's default
+// mode would prepare each one (a Parse/Describe round trip, then the
+// execution, then a statement cache evicting them). The simple protocol
+// sends each statement once, halving the round trips on every flow. A DSN
+// that names default_query_exec_mode keeps its own choice.
 func openPostgres(dsn string) (*bun.DB, error) {
-	sqldb, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", Redact(dsn), err)
+		return nil, fmt.Errorf("opening %s: %w", Redact(dsn), err) // pgx redacts the password in its own message
 	}
+	if !strings.Contains(dsn, "default_query_exec_mode") {
+		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
+	}
+	sqldb := stdlib.OpenDB(*cfg)
 	sqldb.SetMaxOpenConns(20)
 	sqldb.SetMaxIdleConns(10)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)

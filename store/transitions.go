@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 
 	"github.com/uptrace/bun"
 
@@ -90,9 +91,10 @@ func applyChange(q *bun.UpdateQuery, ch core.Change) *bun.UpdateQuery {
 	return q
 }
 
-// Decide implements core.ReleaseStore: the approval, the count and the
-// status change happen in one transaction on a locked row, so any number of
-// concurrent approvers cause exactly one transition.
+// Decide implements core.ReleaseStore. It sits on the path from an
+// Approve click to the deploy, so it reads the decisions made so far once
+// and builds the answer from what it wrote, rather than asking the
+// database again.
 func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.Release, error) {
 	var out core.Release
 	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -103,31 +105,44 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 		if row.Status != string(core.StatusPendingApproval) {
 			return core.ErrStale
 		}
-		n, err := tx.NewSelect().Model((*approvalRow)(nil)).Where("release_id = ?", row.ID).Where("approver = ?", a.Approver).Count(ctx)
+		approvals, err := s.approvals(ctx, tx, core.ReleaseID(row.ID))
 		if err != nil {
-			return fmt.Errorf("reading approvals: %w", err)
+			return err
 		}
-		if n > 0 {
-			return core.ErrDuplicate
+		for _, prior := range approvals {
+			if prior.Approver == a.Approver {
+				return core.ErrDuplicate
+			}
 		}
 		ar := approvalRow{ReleaseID: row.ID, Approver: a.Approver, Decision: string(a.Decision), Comment: a.Comment,
 			Origin: string(a.Origin), At: ms(a.At)}
 		if _, err := tx.NewInsert().Model(&ar).Exec(ctx); err != nil {
 			return fmt.Errorf("recording approval: %w", err)
 		}
+		approvals = append(approvals, ar.approval())
+		sort.SliceStable(approvals, func(i, j int) bool {
+			x, y := approvals[i], approvals[j]
+			return ms(x.At) < ms(y.At) || ms(x.At) == ms(y.At) && x.Approver < y.Approver
+		})
 		kind := core.AuditApprove
 		if a.Decision == core.DecisionReject {
 			kind = core.AuditReject
 		}
-		if err := appendAudit(ctx, tx, core.AuditEvent{At: a.At, Actor: a.Approver, Kind: kind, App: row.App,
-			ReleaseID: a.ReleaseID, Origin: a.Origin, Detail: a.Comment}); err != nil {
+		evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, Kind: kind, App: row.App, ReleaseID: a.ReleaseID,
+			Origin: a.Origin, Detail: a.Comment}}
+		from := row.Status
+		if row, err = s.settle(ctx, tx, row, a, approvals, needed); err != nil {
 			return err
 		}
-		if err := s.settle(ctx, tx, row, a, needed); err != nil {
+		if row.Status != from {
+			evs = append(evs, transitionAudit(row, ms(a.At), from+" → "+row.Status))
+		}
+		if err := appendAudit(ctx, tx, evs...); err != nil {
 			return err
 		}
-		out, err = s.one(ctx, tx, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", row.ID) })
-		return err
+		out = row.release()
+		out.Approvals = approvals
+		return nil
 	})
 	if errors.Is(err, core.ErrStale) || errors.Is(err, core.ErrDuplicate) {
 		s.reread(ctx, a.ReleaseID, &out)
@@ -139,34 +154,40 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 }
 
 // settle moves a pending release to rejected or approved once its
-// decisions say so.
-func (s *Store) settle(ctx context.Context, tx bun.Tx, row releaseRow, a core.Approval, needed int) error {
+// decisions say so, and returns the row as it now stands (its audit
+// record is the caller's).
+func (s *Store) settle(ctx context.Context, tx bun.Tx, row releaseRow, a core.Approval, approvals []core.Approval, needed int) (releaseRow, error) {
+	at := ms(a.At)
+	row.UpdatedAt = at
 	to := ""
 	if a.Decision == core.DecisionReject {
 		to = string(core.StatusRejected)
 	} else {
-		n, err := tx.NewSelect().Model((*approvalRow)(nil)).Where("release_id = ?", row.ID).
-			Where("decision = ?", string(core.DecisionApprove)).Count(ctx)
-		if err != nil {
-			return fmt.Errorf("counting approvals: %w", err)
+		n := 0
+		for _, d := range approvals {
+			if d.Decision == core.DecisionApprove {
+				n++
+			}
 		}
-		if n >= int64(needed) {
+		if n >= needed {
 			to = string(core.StatusApproved)
 		}
 	}
 	if to == "" {
-		_, err := tx.NewUpdate().Table("releases").Set("updated_at = ?", ms(a.At)).Where("id = ?", row.ID).Exec(ctx)
-		return err
+		_, err := tx.NewUpdate().Table("releases").Set("updated_at = ?", at).Where("id = ?", row.ID).Exec(ctx)
+		return row, err
 	}
-	q := tx.NewUpdate().Table("releases").Set("status = ?", to).Set("decided_at = ?", ms(a.At)).
-		Set("updated_at = ?", ms(a.At)).Where("id = ?", row.ID)
+	q := tx.NewUpdate().Table("releases").Set("status = ?", to).Set("decided_at = ?", at).
+		Set("updated_at = ?", at).Where("id = ?", row.ID)
 	if to == string(core.StatusRejected) {
-		q = q.Set("finished_at = ?", ms(a.At))
+		q = q.Set("finished_at = ?", at)
+		row.FinishedAt = at
 	}
 	if _, err := q.Exec(ctx); err != nil {
-		return err
+		return row, err
 	}
-	return appendAudit(ctx, tx, transitionAudit(row, ms(a.At), row.Status+" → "+to))
+	row.Status, row.DecidedAt = to, at
+	return row, nil
 }
 
 // Finish implements core.ReleaseStore.
