@@ -58,9 +58,19 @@ func assemble(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.Sys
 	return sys, nil
 }
 
+// clock runs at the speed of real time from a fixed working-day morning,
+// Tuesday 2026-11-24 11:00 in Shanghai, so no test depends on the hour it
+// runs at: api's window (10:00–18:00) is open and its announcements are
+// hours away. (Run at 17:49 on the wall clock, the closing-soon post fell
+// due at start and the group was no longer empty.)
 type clock struct{}
 
-func (clock) Now() time.Time { return time.Now() }
+var (
+	realStart = time.Now()
+	fakeStart = time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC) // 11:00 in Asia/Shanghai
+)
+
+func (clock) Now() time.Time { return fakeStart.Add(time.Since(realStart)) }
 
 func windows(cfg *configs.Config) (*core.AppWindows, *calendar.Calendar, error) {
 	cal, err := calendar.New(calendar.Config{}, calendar.LunarGo{})
