@@ -447,11 +447,6 @@ func check(cfg *configs.Config, now time.Time) ([]configs.Problem, []configs.Pro
 	for app, err := range broken {
 		warns = append(warns, cfg.Problem("apps."+app+".target", "cannot be built here: "+err.Error()))
 	}
-	end := ws.DataEnds()
-	left := int(end.In(cfg.Zone()).Sub(now).Hours() / 24)
-	notes := []string{fmt.Sprintf("holiday data: until %s (%d days)", end, left)}
-	if left < 90 && len(cfg.Windows) > 0 {
-		warns = append(warns, cfg.Problem("calendar", fmt.Sprintf("the holiday data ends %s, in %d days: days after it count as \"no holiday data\" (closed unless open_without_data); add calendar.overrides for the next year or upgrade lunar-go", end, left)))
-	}
-	return probs, warns, notes
+	note, late := cli.HolidayData(cfg, ws.DataEnds(), now, calendar.DataWarnDays)
+	return probs, append(warns, late...), []string{note}
 }
