@@ -97,3 +97,58 @@ func (l *Listener) Wait(ctx context.Context, d time.Duration) bool {
 	}
 	return false
 }
+
+// Faults is an emulator's queue of injected faults. Each fault applies to
+// as many matching requests as its count says, in the order the faults
+// were added; count reaches the count field of F.
+type Faults[F any] struct {
+	mu    sync.Mutex
+	q     []F
+	count func(*F) *int
+}
+
+// NewFaults makes an empty queue; count returns a fault's count field.
+func NewFaults[F any](count func(*F) *int) *Faults[F] { return &Faults[F]{count: count} }
+
+// Add queues f; a count of 0 or less means one request.
+func (q *Faults[F]) Add(f F) {
+	if n := q.count(&f); *n <= 0 {
+		*n = 1
+	}
+	q.mu.Lock()
+	q.q = append(q.q, f)
+	q.mu.Unlock()
+}
+
+// Clear drops every queued fault.
+func (q *Faults[F]) Clear() {
+	q.mu.Lock()
+	q.q = nil
+	q.mu.Unlock()
+}
+
+// List returns the queued faults, each with the count it has left.
+func (q *Faults[F]) List() []F {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]F(nil), q.q...)
+}
+
+// Take returns the first queued fault that matches a request and counts
+// it down (dropping it at zero); false when none matches.
+func (q *Faults[F]) Take(match func(F) bool) (F, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for i, f := range q.q {
+		if !match(f) {
+			continue
+		}
+		n := q.count(&q.q[i])
+		if *n--; *n == 0 {
+			q.q = append(q.q[:i], q.q[i+1:]...)
+		}
+		return f, true
+	}
+	var none F
+	return none, false
+}

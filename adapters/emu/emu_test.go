@@ -31,3 +31,36 @@ func TestListener(t *testing.T) {
 		t.Fatal("a held wait was not released by Close")
 	}
 }
+
+// TestFaults: a fault applies to as many matching requests as its count,
+// in the order faults were added; a non-matching one waits its turn.
+func TestFaults(t *testing.T) {
+	type fault struct {
+		Op    string
+		Count int
+	}
+	q := NewFaults(func(f *fault) *int { return &f.Count })
+	q.Add(fault{Op: "put", Count: 2})
+	q.Add(fault{Op: "get"}) // count 0 means one request
+	q.Add(fault{Op: "", Count: 1})
+	is := func(op string) func(fault) bool {
+		return func(f fault) bool { return f.Op == "" || f.Op == op }
+	}
+	assert.Equal(t, []fault{{"put", 2}, {"get", 1}, {"", 1}}, q.List())
+	f, ok := q.Take(is("get"))
+	assert.True(t, ok)
+	assert.Equal(t, "get", f.Op)
+	f, ok = q.Take(is("put"))
+	assert.True(t, ok)
+	assert.Equal(t, "put", f.Op)
+	assert.Equal(t, []fault{{"put", 1}, {"", 1}}, q.List(), "counted down")
+	_, _ = q.Take(is("put"))
+	f, ok = q.Take(is("get"))
+	assert.True(t, ok)
+	assert.Equal(t, "", f.Op, "the catch-all is next")
+	_, ok = q.Take(is("put"))
+	assert.False(t, ok, "all used up")
+	q.Add(fault{Op: "put"})
+	q.Clear()
+	assert.Empty(t, q.List())
+}

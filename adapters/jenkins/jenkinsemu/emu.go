@@ -117,7 +117,7 @@ type Server struct {
 	nextQueueID  int64
 	executors    int
 	requireCrumb bool
-	faults       []*Fault
+	faults       *emu.Faults[Fault]
 	requests     []Request
 
 	l *emu.Listener
@@ -128,7 +128,7 @@ func New(opts Options) *Server {
 	opts = opts.withDefaults()
 	return &Server{opts: opts, log: opts.Logger, salt: randomHex(16), cookie: "JSESSIONID." + randomHex(4),
 		jobs: map[string]*job{}, folders: map[string]bool{}, executors: opts.Executors,
-		requireCrumb: opts.RequireCrumb, l: emu.NewListener()}
+		requireCrumb: opts.RequireCrumb, l: emu.NewListener(), faults: emu.NewFaults(func(f *Fault) *int { return &f.Count })}
 }
 
 // Start listens on Options.Addr and serves in the background.
@@ -164,7 +164,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serve(w *buffer, r *http.Request) string {
 	w.Header().Set("X-Jenkins", Version)
-	if f := s.takeFault(r); f != nil {
+	if f, ok := s.takeFault(r); ok {
 		if !s.hold(r.Context(), f.Delay) {
 			w.lost = true
 			return ""

@@ -114,35 +114,18 @@ type Fault struct {
 }
 
 // InjectFault adds a fault; faults apply in the order they were added.
-func (s *Server) InjectFault(f Fault) {
-	if f.Count <= 0 {
-		f.Count = 1
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults = append(s.faults, &f)
-}
+func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
 
 // FailNext makes the next n requests answer 500.
 func (s *Server) FailNext(n int) {
 	s.InjectFault(Fault{Count: n, Status: http.StatusInternalServerError})
 }
 
-func (s *Server) takeFault(r *http.Request) *Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *Server) takeFault(r *http.Request) (Fault, bool) {
 	path := strings.TrimPrefix(r.URL.Path, s.opts.ContextPath)
-	for i, f := range s.faults {
-		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(path, f.PathPrefix) {
-			f.Count--
-			if f.Count == 0 {
-				s.faults = append(s.faults[:i], s.faults[i+1:]...)
-			}
-			taken := *f
-			return &taken
-		}
-	}
-	return nil
+	return s.faults.Take(func(f Fault) bool {
+		return (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(path, f.PathPrefix)
+	})
 }
 
 // Request is one request the emulator received.

@@ -17,36 +17,12 @@ type Fault struct {
 }
 
 // InjectFault queues f; faults apply in the order they were queued.
-func (s *Server) InjectFault(f Fault) {
-	if f.Count <= 0 {
-		f.Count = 1
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, f)
-	s.mu.Unlock()
-}
+func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
 
 // ClearFaults drops every queued fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
-func (s *Server) takeFault(action string) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Action != "" && f.Action != action {
-			continue
-		}
-		if s.faults[i].Count--; s.faults[i].Count == 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
+func faultCount(f *Fault) *int { return &f.Count }
 
 func (s *Server) applyFault(c *call, f Fault) {
 	if f.Hang {

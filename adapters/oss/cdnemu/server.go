@@ -49,7 +49,7 @@ type Server struct {
 	mu       sync.Mutex
 	creds    map[string]string
 	delay    time.Duration
-	faults   []Fault
+	faults   *emu.Faults[Fault]
 	tasks    []Task
 	requests []Request
 	nonces   map[string]bool
@@ -69,7 +69,7 @@ func New(opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, log: log, idPrefix: randomHex(4), l: emu.NewListener(),
+	s := &Server{opts: opts, log: log, idPrefix: randomHex(4), l: emu.NewListener(), faults: emu.NewFaults(faultCount),
 		creds: map[string]string{}, delay: opts.Delay, nonces: map[string]bool{}}
 	for ak, sk := range opts.Credentials {
 		s.creds[ak] = sk
@@ -107,7 +107,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.wait(r.Context(), delay) {
 		return
 	}
-	if f, ok := s.takeFault(c.action); ok {
+	if f, ok := s.faults.Take(func(f Fault) bool { return f.Action == "" || f.Action == c.action }); ok {
 		s.applyFault(c, f)
 		return
 	}

@@ -20,43 +20,15 @@ type Fault struct {
 }
 
 // InjectFault queues f; faults apply in the order they were queued.
-func (s *Server) InjectFault(f Fault) {
-	if f.Count <= 0 {
-		f.Count = 1
-	}
-	s.mu.Lock()
-	s.faults = append(s.faults, f)
-	s.mu.Unlock()
-}
+func (s *Server) InjectFault(f Fault) { s.faults.Add(f) }
 
 // ClearFaults drops every queued fault.
-func (s *Server) ClearFaults() {
-	s.mu.Lock()
-	s.faults = nil
-	s.mu.Unlock()
-}
+func (s *Server) ClearFaults() { s.faults.Clear() }
 
 // Faults lists the queued faults with the counts they have left.
-func (s *Server) Faults() []Fault {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]Fault(nil), s.faults...)
-}
+func (s *Server) Faults() []Fault { return s.faults.List() }
 
-func (s *Server) takeFault(op Op) (Fault, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, f := range s.faults {
-		if f.Op != "" && f.Op != op {
-			continue
-		}
-		if s.faults[i].Count--; s.faults[i].Count == 0 {
-			s.faults = append(s.faults[:i], s.faults[i+1:]...)
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
+func faultCount(f *Fault) *int { return &f.Count }
 
 func (s *Server) applyFault(c *call, f Fault) {
 	if f.Hang {

@@ -60,7 +60,7 @@ type Server struct {
 	buckets  map[string]map[string]*object
 	creds    map[string]string
 	delay    time.Duration
-	faults   []Fault
+	faults   *emu.Faults[Fault]
 	requests []Request
 	seq      uint64
 }
@@ -78,7 +78,7 @@ func New(opts Options) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{opts: opts, log: log, idPrefix: strings.ToUpper(randomHex(4)), l: emu.NewListener(),
+	s := &Server{opts: opts, log: log, idPrefix: strings.ToUpper(randomHex(4)), l: emu.NewListener(), faults: emu.NewFaults(faultCount),
 		buckets: map[string]map[string]*object{}, creds: map[string]string{}, delay: opts.Delay}
 	for _, b := range opts.Buckets {
 		s.buckets[b] = map[string]*object{}
@@ -138,7 +138,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !s.wait(r.Context(), s.Delay()) {
 		return
 	}
-	if f, ok := s.takeFault(c.op); ok {
+	if f, ok := s.faults.Take(func(f Fault) bool { return f.Op == "" || f.Op == c.op }); ok {
 		s.applyFault(c, f)
 		return
 	}
