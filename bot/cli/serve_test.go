@@ -2,8 +2,8 @@ package cli_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -29,13 +29,6 @@ type served struct {
 	dir     string
 	started time.Time
 	ready   time.Duration
-}
-
-func freePort(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().String()
 }
 
 // serveConfig is one script app (web) in one group, DingTalk at the emulator.
@@ -75,9 +68,11 @@ func startServe(t testing.TB) *served {
 	require.NoError(t, emu.Start())
 	t.Cleanup(emu.Close)
 	dir := t.TempDir()
-	s := &served{emu: emu, dir: dir, ops: freePort(t)}
+	s := &served{emu: emu, dir: dir}
 	cfg := filepath.Join(dir, "dingops.yaml")
-	require.NoError(t, os.WriteFile(cfg, []byte(serveConfig(emu, dir, s.ops, freePort(t))), 0o644))
+	// Port 0: serve binds and logs its own ports, so nothing can take one
+	// between the test choosing it and serve binding it.
+	require.NoError(t, os.WriteFile(cfg, []byte(serveConfig(emu, dir, "127.0.0.1:0", "127.0.0.1:0")), 0o644))
 	env := append(os.Environ(), "DINGOPS_TEST_DT_SECRET="+dingtalkemu.DefaultClientSecret)
 	for _, v := range []string{"v1", "v2"} {
 		rec := exec.Command(bin, "record", "--config", cfg, "--app", "web", "--artifact", "reg/web:"+v, "--by", "alice")
@@ -100,12 +95,29 @@ func startServe(t testing.TB) *served {
 }
 
 func (s *served) readyz() int {
+	if s.ops == "" {
+		if s.ops = listening(filepath.Join(s.dir, "serve.log"), "ops"); s.ops == "" {
+			return 0
+		}
+	}
 	r, err := http.Get("http://" + s.ops + "/readyz")
 	if err != nil {
 		return 0
 	}
 	r.Body.Close()
 	return r.StatusCode
+}
+
+// listening reads the address serve logged for one of its listeners
+// ("ops" or "web"); "" until it has.
+func listening(logFile, service string) string {
+	for _, line := range strings.Split(readFile(logFile), "\n") {
+		var rec struct{ Msg, Service, Addr string }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" && rec.Service == service {
+			return rec.Addr
+		}
+	}
+	return ""
 }
 
 func readFile(p string) string { b, _ := os.ReadFile(p); return string(b) }

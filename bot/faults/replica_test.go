@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -71,8 +70,10 @@ func (w *world) spawn(name string, opts ...replicaOption) *replica {
 	for _, o := range opts {
 		o(&spec)
 	}
-	r := &replica{w: w, name: name, ops: freeAddr(t), log: filepath.Join(w.dir, name+".log"), done: make(chan struct{})}
-	cfg := w.writeConfig(name, r.ops, freeAddr(t))
+	r := &replica{w: w, name: name, log: filepath.Join(w.dir, name+".log"), done: make(chan struct{})}
+	// Port 0: the process binds and logs its own ports, so no other process
+	// can take one between a test choosing it and serve binding it.
+	cfg := w.writeConfig(name, "127.0.0.1:0", "127.0.0.1:0")
 	out, err := os.Create(r.log)
 	require.NoError(t, err)
 	r.cmd = exec.Command(w.bin, "serve", "--config", cfg)
@@ -108,13 +109,6 @@ func (w *world) replicaDSN(name, addr string) string {
 	return u.String()
 }
 
-func freeAddr(t require.TestingT) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // waitReady polls /readyz until it answers 200; a process that exits
 // first fails the test with its log.
 func (r *replica) waitReady() {
@@ -135,12 +129,34 @@ func (r *replica) waitReady() {
 }
 
 func (r *replica) ready(client *http.Client) bool {
+	if r.ops == "" {
+		r.ops = r.listening("ops")
+		if r.ops == "" {
+			return false
+		}
+	}
 	resp, err := client.Get("http://" + r.ops + "/readyz")
 	if err != nil {
 		return false
 	}
 	_ = resp.Body.Close()
 	return resp.StatusCode == http.StatusOK
+}
+
+// listening reads the address the process logged for one of its
+// listeners ("ops" or "web"); "" until it has.
+func (r *replica) listening(service string) string {
+	b, err := os.ReadFile(r.log)
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var rec struct{ Msg, Service, Addr string }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "listening" && rec.Service == service {
+			return rec.Addr
+		}
+	}
+	return ""
 }
 
 // noteConn remembers which emulator connection the replica opened: the
