@@ -3,10 +3,10 @@ package playground
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
-	"strings"
 	"time"
+
+	"github.com/dingops/dingops/bot/web"
 )
 
 // keepAlive is how often an idle event stream sends a comment, so proxies
@@ -18,7 +18,7 @@ const keepAlive = 15 * time.Second
 // browser's EventSource reconnects by itself; a new connection starts
 // with the whole state again, so nothing is missed.
 func (p *Playground) events(w http.ResponseWriter, r *http.Request) {
-	if !loopbackHost(r.Host) {
+	if !web.LoopbackHost(r.Host) {
 		// A page elsewhere could reach this server through DNS rebinding.
 		http.Error(w, "forbidden: the playground listens on localhost only", http.StatusForbidden)
 		return
@@ -78,17 +78,4 @@ func (p *Playground) sendState(w http.ResponseWriter, rc *http.ResponseControlle
 		return err
 	}
 	return rc.Flush()
-}
-
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.Trim(host, "[]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

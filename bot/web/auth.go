@@ -70,7 +70,7 @@ func (s *Server) access(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none'; "+
 			"base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		if s.open && !loopbackHost(r.Host) {
+		if s.open && !LoopbackHost(r.Host) {
 			// A page elsewhere could reach a localhost server through DNS
 			// rebinding; only a loopback Host is ours.
 			plain(rec, http.StatusForbidden, "forbidden: this dingops listens on localhost only")
@@ -110,7 +110,10 @@ func (r *statusRecorder) WriteHeader(code int) {
 // flush server-sent events).
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-func loopbackHost(hostport string) bool {
+// LoopbackHost says whether a request's Host (host or host:port) names
+// this machine: localhost or a loopback address. An open listener answers
+// only such requests, which keeps DNS rebinding out.
+func LoopbackHost(hostport string) bool {
 	host := hostport
 	if h, _, err := net.SplitHostPort(hostport); err == nil {
 		host = h
