@@ -323,7 +323,8 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 }
 
 func kubeDeployer(k *configs.Kubernetes, log *slog.Logger) (core.Deployer, error) {
-	c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), NoRevert: !*k.RevertOnFailure, Logger: log}
+	c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), PollInterval: k.PollInterval.Std(),
+		NoRevert: !*k.RevertOnFailure, Logger: log}
 	for _, d := range k.Deployments {
 		c.Workloads = append(c.Workloads, kubernetes.Workload{Deployment: d.Deployment, Container: d.Container})
 	}

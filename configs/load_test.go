@@ -160,3 +160,31 @@ func sections(text string) []string {
 	}
 	return out
 }
+
+// TestKubernetesPollInterval: the rollout poll defaults to 2s and must be
+// at least 100ms and shorter than the rollout timeout.
+func TestKubernetesPollInterval(t *testing.T) {
+	app := func(extra string) string {
+		return `teams: {a: [alice], b: [bob]}
+chats: {ops: {conversation_id: cid}}
+apps:
+  api:
+    target:
+      kind: container
+      kubernetes: {namespace: prod, deployments: [{deployment: api, container: api}]` + extra + `}
+    chats: [ops]
+    release_teams: [a]
+    approver_teams: [b]
+`
+	}
+	cfg, probs, err := configs.Parse([]byte(app("")), "c.yaml", env())
+	require.NoError(t, err, "%v", probs)
+	assert.Equal(t, 2*time.Second, cfg.Apps["api"].Target.Kubernetes.PollInterval.Std())
+	for _, bad := range []string{", poll_interval: 10ms", ", rollout_timeout: 1m, poll_interval: 1m"} {
+		_, probs, err := configs.Parse([]byte(app(bad)), "c.yaml", env())
+		require.Error(t, err, bad)
+		require.Len(t, probs.List, 1, bad)
+		assert.Equal(t, "apps.api.target.kubernetes.poll_interval", probs.List[0].Path)
+		assert.Equal(t, 7, probs.List[0].Line)
+	}
+}

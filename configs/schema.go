@@ -206,6 +206,7 @@ type Kubernetes struct {
 	Namespace       string         `yaml:"namespace"`
 	Deployments     []KubeTarget   `yaml:"deployments"`
 	RolloutTimeout  Duration       `yaml:"rollout_timeout"`   // default 10m
+	PollInterval    Duration       `yaml:"poll_interval"`     // between rollout status reads; default 2s
 	RevertOnFailure *bool          `yaml:"revert_on_failure"` // default true
 	Registry        *RegistryCheck `yaml:"registry"`
 }

@@ -155,6 +155,11 @@ func (v *validator) kubernetes(p string, k *Kubernetes) {
 		}
 	}
 	setDur(&k.RolloutTimeout, 10*time.Minute)
+	setDur(&k.PollInterval, 2*time.Second)
+	if k.PollInterval < Duration(100*time.Millisecond) || k.PollInterval >= k.RolloutTimeout {
+		v.bad(p+".poll_interval", "must be at least 100ms and shorter than rollout_timeout (%s), got %s",
+			k.RolloutTimeout.Std(), k.PollInterval.Std())
+	}
 	if k.RevertOnFailure == nil {
 		t := true
 		k.RevertOnFailure = &t

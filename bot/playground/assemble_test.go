@@ -132,7 +132,8 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 		return miniapp.New(miniapp.Config{App: app, AgentID: t.MiniApp.AgentID, OpUnionID: t.MiniApp.OpUnionID, Logger: log}, dt)
 	case t.Kubernetes != nil:
 		k := t.Kubernetes
-		c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), NoRevert: !*k.RevertOnFailure, Logger: log}
+		c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), PollInterval: k.PollInterval.Std(),
+			NoRevert: !*k.RevertOnFailure, Logger: log}
 		for _, d := range k.Deployments {
 			c.Workloads = append(c.Workloads, kubernetes.Workload{Deployment: d.Deployment, Container: d.Container})
 		}
