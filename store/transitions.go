@@ -105,39 +105,15 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 		if row.Status != string(core.StatusPendingApproval) {
 			return core.ErrStale
 		}
-		approvals, err := s.approvals(ctx, tx, core.ReleaseID(row.ID))
+		approvals, err := s.addApproval(ctx, tx, row, a)
 		if err != nil {
 			return err
 		}
-		for _, prior := range approvals {
-			if prior.Approver == a.Approver {
-				return core.ErrDuplicate
-			}
-		}
-		ar := approvalRow{ReleaseID: row.ID, Approver: a.Approver, Decision: string(a.Decision), Comment: a.Comment,
-			Origin: string(a.Origin), At: ms(a.At)}
-		if _, err := tx.NewInsert().Model(&ar).Exec(ctx); err != nil {
-			return fmt.Errorf("recording approval: %w", err)
-		}
-		approvals = append(approvals, ar.approval())
-		sort.SliceStable(approvals, func(i, j int) bool {
-			x, y := approvals[i], approvals[j]
-			return ms(x.At) < ms(y.At) || ms(x.At) == ms(y.At) && x.Approver < y.Approver
-		})
-		kind := core.AuditApprove
-		if a.Decision == core.DecisionReject {
-			kind = core.AuditReject
-		}
-		evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, Kind: kind, App: row.App, ReleaseID: a.ReleaseID,
-			Origin: a.Origin, Detail: a.Comment}}
 		from := row.Status
 		if row, err = s.settle(ctx, tx, row, a, approvals, needed); err != nil {
 			return err
 		}
-		if row.Status != from {
-			evs = append(evs, transitionAudit(row, ms(a.At), from+" → "+row.Status))
-		}
-		if err := appendAudit(ctx, tx, evs...); err != nil {
+		if err := appendAudit(ctx, tx, decisionAudit(a, row, from)...); err != nil {
 			return err
 		}
 		out = row.release()
@@ -151,6 +127,47 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 		return out, core.ErrDuplicate
 	}
 	return out, err
+}
+
+// addApproval records decision a on the locked release row, refusing a
+// second one by the same person, and returns every decision on it, in
+// the order Release reads them.
+func (s *Store) addApproval(ctx context.Context, tx bun.Tx, row releaseRow, a core.Approval) ([]core.Approval, error) {
+	approvals, err := s.approvals(ctx, tx, core.ReleaseID(row.ID))
+	if err != nil {
+		return nil, err
+	}
+	for _, prior := range approvals {
+		if prior.Approver == a.Approver {
+			return nil, core.ErrDuplicate
+		}
+	}
+	ar := approvalRow{ReleaseID: row.ID, Approver: a.Approver, Decision: string(a.Decision), Comment: a.Comment,
+		Origin: string(a.Origin), At: ms(a.At)}
+	if _, err := tx.NewInsert().Model(&ar).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("recording approval: %w", err)
+	}
+	approvals = append(approvals, ar.approval())
+	sort.SliceStable(approvals, func(i, j int) bool {
+		x, y := approvals[i], approvals[j]
+		return ms(x.At) < ms(y.At) || ms(x.At) == ms(y.At) && x.Approver < y.Approver
+	})
+	return approvals, nil
+}
+
+// decisionAudit is the audit record of decision a and, when it settled
+// the release (row's status is no longer from), of the transition.
+func decisionAudit(a core.Approval, row releaseRow, from string) []core.AuditEvent {
+	kind := core.AuditApprove
+	if a.Decision == core.DecisionReject {
+		kind = core.AuditReject
+	}
+	evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, Kind: kind, App: row.App, ReleaseID: a.ReleaseID,
+		Origin: a.Origin, Detail: a.Comment}}
+	if row.Status != from {
+		evs = append(evs, transitionAudit(row, ms(a.At), from+" → "+row.Status))
+	}
+	return evs
 }
 
 // settle moves a pending release to rejected or approved once its
