@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,36 +15,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dingops/dingops/bot/playground"
+	"github.com/dingops/dingops/bot/web/browsertest"
 )
 
 var screenshots = flag.Bool("screenshots", false, "write the README's playground screenshots to docs/")
 
-// browser starts a headless Chromium for one test, or skips the test when
-// none is installed. The network is closed: no background traffic.
+// browser starts the test's Chromium, or skips the test without one.
 func browser(t *testing.T) context.Context {
-	path := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
-		}
-	}
-	if path == "" {
-		t.Skip("no Chromium installed (Debian: apt-get install chromium fonts-noto-cjk): skipping the playground browser test")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	require.NoError(t, chromedp.Do(ctx), "starting Chromium at "+path)
-	tctx, cancel := context.WithTimeout(ctx, 80*time.Second)
-	t.Cleanup(cancel)
-	return tctx
+	return browsertest.Start(t, "playground browser test", 80*time.Second)
 }
 
 // do runs steps, each batch within 20 s so a missing element fails fast.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,41 +13,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dingops/dingops/bot/web/browsertest"
 	"github.com/dingops/dingops/core"
 )
 
-// chromium finds a Chromium or Chrome binary.
-func chromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
-// browser starts a headless Chromium for one test, or skips the test when
-// none is installed. The network is closed: no background traffic. The
-// returned context bounds every action; the browser itself lives until the
-// test ends.
+// browser starts the test's Chromium, or skips the test without one.
 func browser(t *testing.T) context.Context {
-	path := chromium()
-	if path == "" {
-		t.Skip("no Chromium installed (Debian: apt-get install chromium fonts-noto-cjk): skipping the dashboard browser test")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path), chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.UserDataDir(t.TempDir()))
-	if os.Geteuid() == 0 {
-		opts = append(opts, chromedp.NoSandbox) // Chromium refuses to run as root with its sandbox
-	}
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(alloc)
-	t.Cleanup(func() { cancelCtx(); cancelAlloc() })
-	require.NoError(t, chromedp.Do(ctx), "starting Chromium at "+path)
-	tctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel)
-	return tctx
+	return browsertest.Start(t, "dashboard browser test", 90*time.Second)
 }
 
 // shot saves a screenshot when DINGOPS_WEB_SCREENSHOTS names a directory,
