@@ -2,14 +2,13 @@ package faults
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dingops/dingops/bot/cli/clitest"
 )
 
 // envLong turns on the slow variants (.ci/run sets it once).
@@ -22,7 +21,6 @@ var (
 	binDir    string
 	binPath   string
 	buildErr  error
-	buildOut  []byte
 
 	// slots bounds the worlds alive at once: each runs a few dingops
 	// processes with their own connection pools, and PostgreSQL's 100
@@ -44,39 +42,12 @@ func TestMain(m *testing.M) {
 func dingops(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
-		root, line, err := dockerBuildLine()
-		if err != nil {
-			buildErr = err
-			return
-		}
 		if binDir, buildErr = os.MkdirTemp("", "dingops-faults-"); buildErr != nil {
 			return
 		}
 		binPath = filepath.Join(binDir, "dingops")
-		cmdline := strings.ReplaceAll(strings.ReplaceAll(line, "/out/dingops", binPath), "${VERSION}", "faults")
-		cmd := exec.Command("sh", "-c", cmdline)
-		cmd.Dir = root
-		buildOut, buildErr = cmd.CombinedOutput()
+		buildErr = clitest.Build(binPath, "faults")
 	})
-	require.NoError(t, buildErr, "building dingops: %s", buildOut)
+	require.NoError(t, buildErr)
 	return binPath
-}
-
-// dockerBuildLine finds the module root and the go build command of the
-// Dockerfile's build stage.
-func dockerBuildLine() (root, line string, err error) {
-	out, err := exec.Command("go", "env", "GOMOD").Output()
-	if err != nil {
-		return "", "", err
-	}
-	root = filepath.Dir(strings.TrimSpace(string(out)))
-	b, err := os.ReadFile(filepath.Join(root, "Dockerfile"))
-	if err != nil {
-		return "", "", err
-	}
-	m := regexp.MustCompile(`(?m)^RUN (CGO_ENABLED=0 go build .*)$`).FindStringSubmatch(string(b))
-	if m == nil {
-		return "", "", os.ErrNotExist
-	}
-	return root, m[1], nil
 }
