@@ -55,13 +55,7 @@ func TestProgressCoalesced(t *testing.T) {
 	}
 	r.tr.notifier.settle(id, false)
 	r.handled(t)
-	updates := 0
-	for _, req := range e.emu.Requests() {
-		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, c.OutTrackID) {
-			updates++
-		}
-	}
-	assert.Equal(t, 1, updates, "100 events, one update")
+	assert.Len(t, e.cardUpdates(c.OutTrackID), 1, "100 events, one update")
 	now, _ := e.emu.Card(c.OutTrackID)
 	assert.Contains(t, now.Data["progress"], "line 99", "the latest progress line wins")
 }
@@ -85,12 +79,7 @@ func TestNoStaleCardAfterStoreHiccup(t *testing.T) {
 	require.NoError(t, err)
 	r1.handled(t)
 
-	before := 0
-	for _, req := range e.emu.Requests() {
-		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, c.OutTrackID) {
-			before++
-		}
-	}
+	before := len(e.cardUpdates(c.OutTrackID))
 	flaky := &flakyReleases{}
 	e.wrapNext = func(s core.ReleaseStore) core.ReleaseStore { flaky.ReleaseStore = s; return flaky }
 	r2 := e.start("r2")
@@ -99,14 +88,22 @@ func TestNoStaleCardAfterStoreHiccup(t *testing.T) {
 	r2.handled(t)
 	now, _ := e.emu.Card(c.OutTrackID)
 	assert.Equal(t, "succeeded", now.Data["status"], "the card keeps the newest state")
-	updates := 0
+	updates := e.cardUpdates(c.OutTrackID)
+	for _, req := range updates {
+		assert.NotContains(t, req.Body, `"status":"`+string(old.Status)+`"`, "no update carried the old state")
+	}
+	assert.Len(t, updates, before+1, "r2 updated the card once, after reading the store again")
+}
+
+// cardUpdates lists the UpdateCard calls the emulator received for a card.
+func (e *env) cardUpdates(outTrackID string) []dingtalkemu.Request {
+	var out []dingtalkemu.Request
 	for _, req := range e.emu.Requests() {
-		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, c.OutTrackID) {
-			updates++
-			assert.NotContains(t, req.Body, `"status":"`+string(old.Status)+`"`, "no update carried the old state")
+		if req.API == dingtalk.APIUpdateCard && strings.Contains(req.Body, outTrackID) {
+			out = append(out, req)
 		}
 	}
-	assert.Equal(t, before+1, updates, "r2 updated the card once, after reading the store again")
+	return out
 }
 
 // flakyReleases fails the next fail reads of one release.
