@@ -78,7 +78,7 @@ func (c *Config) Zone() *time.Location {
 }
 
 // Problem makes a problem at path with its line, for checks done outside
-// this package (main.go compiles windows and schedules with the engine).
+// this package (bot/system compiles windows and schedules with the engine).
 func (c *Config) Problem(path, msg string) Problem {
 	v := &validator{lines: c.lines}
 	return Problem{Path: path, Line: v.line(path), Message: msg}

@@ -1,5 +1,5 @@
 // Package configs is dingops's configuration: the YAML schema, its loader
-// and validation. It does not import core; main.go maps a loaded Config to
+// and validation. It does not import core; bot/system maps a loaded Config to
 // the engine's values.
 package configs
 

@@ -6,7 +6,7 @@ import (
 )
 
 // App is one deployable thing as the engine sees it: configuration already
-// parsed and teams resolved to staff ids (main.go maps configs to this).
+// parsed and teams resolved to staff ids (bot/system maps configs to this).
 type App struct {
 	Name   string
 	Target TargetKind

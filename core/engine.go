@@ -93,7 +93,7 @@ func (e *Engine) Apps() []*App {
 	return out
 }
 
-// SetNotifier replaces the notifier; main.go calls it once while wiring,
+// SetNotifier replaces the notifier; bot/system calls it once while wiring,
 // before any work starts, because the bot that notifies needs the engine.
 func (e *Engine) SetNotifier(n Notifier) { e.cfg.Notifier = n }
 

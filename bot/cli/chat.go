@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/core"
 )
 
@@ -33,7 +34,7 @@ func runChat(ctx context.Context, env Env, args []string) int {
 		return usageError(env, "chat", "--lang must be zh or en")
 	}
 	printer := &printer{out: env.Stdout, lang: *lang}
-	sys, code := system(ctx, env, "chat", *cfgPath, Options{Notifier: printer, Local: true})
+	sys, code := assemble(ctx, env, "chat", *cfgPath, system.Options{Notifier: printer, Local: true})
 	if sys == nil {
 		return code
 	}
@@ -69,7 +70,7 @@ func printResponse(w io.Writer, resp bot.Response) {
 
 // follow sees an approved release to its end: a running serve executes it
 // and this process watches the store; with none running, it executes here.
-func follow(ctx context.Context, env Env, sys *System, p *printer, id core.ReleaseID, wait time.Duration) int {
+func follow(ctx context.Context, env Env, sys *system.System, p *printer, id core.ReleaseID, wait time.Duration) int {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	w := sys.Config.Worker
@@ -92,7 +93,7 @@ func follow(ctx context.Context, env Env, sys *System, p *printer, id core.Relea
 }
 
 // watch polls the store and prints each status change until the release ends.
-func watch(ctx context.Context, env Env, sys *System, p *printer, id core.ReleaseID) int {
+func watch(ctx context.Context, env Env, sys *system.System, p *printer, id core.ReleaseID) int {
 	last := core.Status("")
 	t := time.NewTicker(300 * time.Millisecond)
 	defer t.Stop()
@@ -117,7 +118,7 @@ func watch(ctx context.Context, env Env, sys *System, p *printer, id core.Releas
 	}
 }
 
-func outcome(ctx context.Context, env Env, sys *System, p *printer, id core.ReleaseID) int {
+func outcome(ctx context.Context, env Env, sys *system.System, p *printer, id core.ReleaseID) int {
 	r, err := sys.Engine.Release(context.WithoutCancel(ctx), id)
 	if err != nil {
 		return fail(env, "chat", err)

@@ -1,5 +1,5 @@
 // Package cli is the dingops command line: it parses subcommands and flags
-// and runs each subcommand on a System that main.go assembles.
+// and runs each subcommand on the system bot/system assembles.
 package cli
 
 import (
@@ -11,12 +11,9 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
-	"time"
 
-	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/configs"
-	"github.com/dingops/dingops/core"
-	"github.com/dingops/dingops/store"
 )
 
 // Env is what the command line runs with; main.go fills it.
@@ -25,50 +22,9 @@ type Env struct {
 	Getenv         func(string) string
 	Version        string
 	OSUser         string
-	// Assemble builds the parts of dingops from a configuration.
-	Assemble func(ctx context.Context, cfg *configs.Config, o Options) (*System, error)
-	// Check compiles what the engine builds from a configuration (windows,
-	// calendar) without I/O, for `config check`: problems, warnings, notes.
-	Check func(cfg *configs.Config, now time.Time) (problems, warnings []configs.Problem, notes []string)
-	// Windows builds the release windows of a configuration without I/O.
-	Windows func(cfg *configs.Config) (WindowSource, error)
-	// Playground runs `dingops playground`; nil until it is wired.
+	// Playground runs `dingops playground`; nil until it is wired (the
+	// playground imports this package, so main.go hands it in).
 	Playground func(ctx context.Context, args []string, env Env) int
-}
-
-// Options tune Assemble.
-type Options struct {
-	Logger   *slog.Logger
-	Notifier core.Notifier // replaces the transport's notifier (the shell prints progress)
-	Serve    bool          // build the long-running services too
-	Local    bool          // a shell transport
-}
-
-// System is dingops assembled from one configuration.
-type System struct {
-	Config   *configs.Config
-	Store    *store.Store
-	Engine   *core.Engine
-	Bot      *bot.Bot
-	Windows  WindowSource
-	Services []Service
-	// Problems found while assembling that belong to the file (e.g. a window
-	// spec the engine refuses), with their YAML paths.
-	Problems []configs.Problem
-	Close    func()
-}
-
-// WindowSource answers `dingops windows`.
-type WindowSource interface {
-	bot.WindowPlanner
-	Apps() []string
-	DataEnds() core.Date
-}
-
-// Service is a long-running part of `dingops serve`.
-type Service interface {
-	Name() string
-	Run(ctx context.Context) error
 }
 
 // exitUsage is the exit code of a command line people got wrong.
@@ -215,8 +171,8 @@ func load(env Env, cmd, path string) (*configs.Config, bool) {
 	return cfg, true
 }
 
-// system loads and assembles, reporting failures.
-func system(ctx context.Context, env Env, cmd, path string, o Options) (*System, int) {
+// assemble loads and assembles, reporting failures.
+func assemble(ctx context.Context, env Env, cmd, path string, o system.Options) (*system.System, int) {
 	cfg, ok := load(env, cmd, path)
 	if !ok {
 		return nil, 1
@@ -224,7 +180,7 @@ func system(ctx context.Context, env Env, cmd, path string, o Options) (*System,
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	sys, err := env.Assemble(ctx, cfg, o)
+	sys, err := system.Assemble(ctx, cfg, o)
 	if err != nil {
 		return nil, fail(env, cmd, err)
 	}

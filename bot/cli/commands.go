@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/store"
 )
@@ -33,7 +34,7 @@ func runRecord(ctx context.Context, env Env, args []string) int {
 	case *ref == "":
 		return usageError(env, "record", "--artifact is required")
 	}
-	sys, code := system(ctx, env, "record", *cfgPath, Options{Local: true})
+	sys, code := assemble(ctx, env, "record", *cfgPath, system.Options{Local: true})
 	if sys == nil {
 		return code
 	}
@@ -56,7 +57,7 @@ func runRecord(ctx context.Context, env Env, args []string) int {
 	return 0
 }
 
-func refusalOrFail(env Env, sys *System, cmd string, err error) int {
+func refusalOrFail(env Env, sys *system.System, cmd string, err error) int {
 	if _, ok := err.(*core.Refusal); ok {
 		fmt.Fprintf(env.Stderr, "dingops %s: %s\n", cmd, sys.Bot.RefusalText(sys.Bot.Lang(), err))
 		return 1

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/configs"
-	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/store"
 )
 
@@ -44,30 +44,13 @@ func runConfig(_ context.Context, env Env, args []string) int {
 		fmt.Fprintln(env.Stderr, probs.Error())
 		return 1
 	}
-	var extra, warns []configs.Problem
-	var notes []string
-	if env.Check != nil {
-		extra, warns, notes = env.Check(cfg, time.Now())
-	}
+	extra, warns, notes := system.Check(cfg, time.Now())
 	if len(extra) > 0 {
 		printProblems(env, *cfgPath, extra)
 		return 1
 	}
 	summary(env.Stdout, *cfgPath, cfg, append(probs.Warnings, warns...), notes)
 	return 0
-}
-
-// HolidayData is `config check`'s note on the holiday calendar, whose
-// statutory data ends on end: until when, and a warning when fewer than
-// warnDays days are left and any window depends on it.
-func HolidayData(cfg *configs.Config, end core.Date, now time.Time, warnDays int) (string, []configs.Problem) {
-	today := core.DateOf(now.In(cfg.Zone()))
-	left := int(end.In(time.UTC).Sub(today.In(time.UTC)).Hours() / 24)
-	note := fmt.Sprintf("holiday data: until %s (%d days)", end, left)
-	if left >= warnDays || len(cfg.Windows) == 0 {
-		return note, nil
-	}
-	return note, []configs.Problem{cfg.Problem("calendar", fmt.Sprintf("the holiday data ends %s, in %d days: days after it count as \"no holiday data\" (closed unless open_without_data); add calendar.overrides for the next year or upgrade lunar-go", end, left))}
 }
 
 // summary prints one screen: apps, targets, chats, teams, policies.

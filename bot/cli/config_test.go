@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dingops/dingops/bot/cli"
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 )
@@ -41,7 +41,7 @@ func TestHolidayDataWarning(t *testing.T) {
 		{example, "2027-11-01", -23, true},
 		{noWindows, "2027-10-01", 8, false},
 	} {
-		note, warns := cli.HolidayData(c.cfg, end, at(c.now), 90)
+		note, warns := system.HolidayData(c.cfg, end, at(c.now), 90)
 		assert.Contains(t, note, "until 2027-10-09", c.now)
 		assert.Contains(t, note, "("+strconv.Itoa(c.days)+" days)", c.now)
 		if !c.warns {

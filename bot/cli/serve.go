@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/core"
 )
@@ -28,7 +29,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	format := def(*logFormat, cfg.Server.LogFormat)
 	log := newLogger(env, format, web.SecretValues(cfg, env.Getenv))
-	sys, err := env.Assemble(ctx, cfg, Options{Logger: log, Serve: true})
+	sys, err := system.Assemble(ctx, cfg, system.Options{Logger: log, Serve: true, Version: env.Version})
 	if err != nil {
 		return fail(env, "serve", err)
 	}
@@ -42,7 +43,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	host, _ := os.Hostname()
 	load := web.ConfigLoad{Path: *cfgPath, Config: cfg, Version: env.Version, Replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
-	if err := web.AuditConfigLoad(ctx, sys.Store, systemClock{}, load); err != nil {
+	if err := web.AuditConfigLoad(ctx, sys.Store, system.Clock{}, load); err != nil {
 		return fail(env, "serve", err)
 	}
 	return serve(ctx, env, sys, log)
@@ -58,13 +59,9 @@ func newLogger(env Env, format string, secrets []string) *slog.Logger {
 	return slog.New(web.NewLogHandler(h, secrets))
 }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // serve runs the worker and every service until ctx ends (SIGTERM), then
 // stops taking work and drains what is in flight within the drain timeout.
-func serve(ctx context.Context, env Env, sys *System, log *slog.Logger) int {
+func serve(ctx context.Context, env Env, sys *system.System, log *slog.Logger) int {
 	host, _ := os.Hostname()
 	w := sys.Config.Worker
 	worker := sys.Engine.NewWorker(core.WorkerConfig{ID: fmt.Sprintf("%s-%d", host, os.Getpid()), Lease: w.Lease.Std(),
@@ -103,7 +100,7 @@ func serve(ctx context.Context, env Env, sys *System, log *slog.Logger) int {
 
 // closeServices lets services that outlive their Run (the stream
 // transport's card notifier) finish, before the store closes.
-func closeServices(sys *System) {
+func closeServices(sys *system.System) {
 	for _, s := range sys.Services {
 		if c, ok := s.(interface{ Close() }); ok {
 			c.Close()

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/core"
 )
 
@@ -34,7 +35,7 @@ func runWindows(_ context.Context, env Env, args []string) int {
 		}
 		start = t
 	}
-	ws, err := env.Windows(cfg)
+	ws, err := system.Windows(cfg)
 	if err != nil {
 		return fail(env, "windows", err)
 	}
@@ -57,7 +58,7 @@ func runWindows(_ context.Context, env Env, args []string) int {
 	return 0
 }
 
-func printWindows(env Env, ws WindowSource, app string, start time.Time, days int) {
+func printWindows(env Env, ws system.WindowSource, app string, start time.Time, days int) {
 	plan, loc, ok := ws.WindowPlan(app, start, days)
 	if !ok {
 		fmt.Fprintf(env.Stdout, "%s: no release window (open any time)\n", app)

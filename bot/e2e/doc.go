@@ -3,7 +3,7 @@
 // (SQLite, and PostgreSQL when DINGOPS_TEST_POSTGRES_DSN is set), the Jenkins
 // builder against the Jenkins emulator, the git checker against a throwaway
 // repository, and the OSS deployer against the OSS emulator — wired the way
-// main.go wires them, with a fixed calendar and an injected clock.
+// bot/system wires them, with a fixed calendar and an injected clock.
 //
 // The package has no code of its own: everything is in its tests.
 package e2e

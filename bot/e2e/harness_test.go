@@ -149,7 +149,7 @@ func officeHours(t *testing.T) *core.AppWindows {
 	return aw
 }
 
-// apps is web as main.go maps it from the configuration: alice in the
+// apps is web as bot/system maps it from the configuration: alice in the
 // frontend team releases, bob and carol in sre approve.
 func (h *harness) apps() []*core.App {
 	p := core.DefaultPolicy()

@@ -17,7 +17,7 @@ import (
 
 // replica is one dingops process: its own engine, bot, adapters and
 // worker, over the world's shared store and outside systems — as
-// `dingops serve` assembles them in main.go.
+// `dingops serve` assembles them in bot/system.
 type replica struct {
 	h        *harness
 	name     string

@@ -9,7 +9,7 @@ import (
 )
 
 // Notifier wraps the engine's notifier: every event passes on to next
-// unchanged, and the ends of releases are counted and timed. main.go wraps
+// unchanged, and the ends of releases are counted and timed. bot/system wraps
 // whatever notifier it sets on the engine (core.Engine.SetNotifier).
 func (m *Metrics) Notifier(next core.Notifier) core.Notifier {
 	if next == nil {

@@ -191,7 +191,7 @@ func (p *Playground) announce(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusNotFound, "no announcements are configured")
 		return
 	}
-	at, err := fireAt(p.ann, b.Post, time.Now())
+	at, err := fireAt(p.ann, b.Post, p.clock().Now())
 	if err != nil {
 		fail(w, http.StatusNotFound, err.Error())
 		return

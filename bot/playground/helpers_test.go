@@ -27,8 +27,9 @@ type running struct {
 	stop func()
 }
 
-// start starts a playground with the test assembler and runs it until the
-// test ends; the test waits for it to stop cleanly.
+// start starts a playground — assembled by bot/system, as `dingops
+// playground` is — and runs it until the test ends; the test waits for it
+// to stop cleanly.
 func start(t *testing.T, dataDir string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -36,7 +37,7 @@ func start(t *testing.T, dataDir string) *running {
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	p, err := playground.Start(ctx, playground.Options{Addr: "127.0.0.1:0", DataDir: dataDir, Assemble: assemble,
+	p, err := playground.Start(ctx, playground.Options{Addr: "127.0.0.1:0", DataDir: dataDir, Clock: clock{},
 		Logger: log, Version: "test"})
 	require.NoError(t, err)
 	done := make(chan error, 1)
@@ -56,6 +57,20 @@ func start(t *testing.T, dataDir string) *running {
 	t.Cleanup(stop)
 	return &running{t: t, p: p, base: strings.TrimSuffix(p.URL(), playground.PagePath), stop: stop}
 }
+
+// clock runs at the speed of real time from a fixed working-day morning,
+// Tuesday 2026-11-24 11:00 in Shanghai, so no test depends on the hour it
+// runs at: api's window (10:00–18:00) is open and its announcements are
+// hours away. (Run at 17:49 on the wall clock, the closing-soon post fell
+// due at start and the group was no longer empty.)
+type clock struct{}
+
+var (
+	realStart = time.Now()
+	fakeStart = time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC) // 11:00 in Asia/Shanghai
+)
+
+func (clock) Now() time.Time { return fakeStart.Add(time.Since(realStart)) }
 
 type testWriter struct{ t *testing.T }
 

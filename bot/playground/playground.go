@@ -3,7 +3,7 @@
 // DingTalk, OSS, Jenkins and a Kubernetes cluster (kubesim behind a small
 // API server), a local git repository, and the real dingops — bot, engine,
 // store, adapters, worker, stream transport, announcements, web side —
-// assembled by main.go's own assembler from configs/playground.yaml. A web
+// assembled by bot/system, as `dingops serve` is, from configs/playground.yaml. A web
 // page (bot/web's playground page) draws the DingTalk group the bot talks
 // in, lets the reader be a requester, an approver or someone without
 // rights, and shows what is live in each emulator, updated as it changes.
@@ -26,25 +26,23 @@ import (
 	"time"
 
 	"github.com/dingops/dingops/bot/announce"
-	"github.com/dingops/dingops/bot/cli"
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core"
 )
 
 // DefaultAddr is where the page listens unless --addr says otherwise.
 const DefaultAddr = "127.0.0.1:8787"
 
-// Assembler builds dingops from a configuration: main.go's assemble.
-type Assembler func(ctx context.Context, cfg *configs.Config, o cli.Options) (*cli.System, error)
-
 // Options configure a playground.
 type Options struct {
-	Addr     string    // the page's address, loopback only; default DefaultAddr ("127.0.0.1:0" picks a port)
-	DataDir  string    // keeps the SQLite file and repository; "" is a temporary folder removed on Close
-	Assemble Assembler // required
-	Getenv   func(string) string
-	Version  string
-	Logger   *slog.Logger
+	Addr    string     // the page's address, loopback only; default DefaultAddr ("127.0.0.1:0" picks a port)
+	DataDir string     // keeps the SQLite file and repository; "" is a temporary folder removed on Close
+	Clock   core.Clock // nil is the wall clock (the tests start from a fixed morning)
+	Getenv  func(string) string
+	Version string
+	Logger  *slog.Logger
 }
 
 // Playground is a running playground.
@@ -54,7 +52,7 @@ type Playground struct {
 	dir      string
 	tmp      bool // dir is ours to remove
 	emu      *emulators
-	sys      *cli.System
+	sys      *system.System
 	web      *web.Server
 	ann      *announce.Service
 	hub      *hub
@@ -66,9 +64,6 @@ type Playground struct {
 
 // Start builds everything and binds the page's address; Run serves.
 func Start(ctx context.Context, o Options) (_ *Playground, err error) {
-	if o.Assemble == nil {
-		return nil, errors.New("playground: no assembler")
-	}
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
 	}
@@ -145,10 +140,11 @@ func (p *Playground) configure(ctx context.Context) (*configs.Config, repoCommit
 	return cfg, commits, err
 }
 
-// assemble builds dingops from cfg with main.go's assembler, as `dingops
-// serve` does, and migrates the store.
+// assemble builds dingops from cfg with bot/system, as `dingops serve`
+// does, and migrates the store.
 func (p *Playground) assemble(ctx context.Context, cfg *configs.Config) error {
-	sys, err := p.opts.Assemble(ctx, cfg, cli.Options{Logger: p.log, Serve: true})
+	sys, err := system.Assemble(ctx, cfg, system.Options{Logger: p.log, Clock: p.opts.Clock, Serve: true,
+		Version: p.opts.Version})
 	if err != nil {
 		return fmt.Errorf("assembling dingops: %w", err)
 	}
@@ -168,9 +164,9 @@ func (p *Playground) assemble(ctx context.Context, cfg *configs.Config) error {
 		}
 	}
 	if p.web == nil {
-		return errors.New("assembling dingops: no web listener was built (cli.Options.Serve)")
+		return errors.New("assembling dingops: no web listener was built (system.Options.Serve)")
 	}
-	return web.AuditConfigLoad(ctx, sys.Store, wallClock{}, web.ConfigLoad{Path: "configs/playground.yaml (embedded)",
+	return web.AuditConfigLoad(ctx, sys.Store, p.clock(), web.ConfigLoad{Path: "configs/playground.yaml (embedded)",
 		Config: cfg, Version: p.opts.Version, Replica: fmt.Sprintf("playground-%d", os.Getpid())})
 }
 
@@ -213,6 +209,9 @@ func (p *Playground) URL() string { return "http://" + p.ln.Addr().String() + Pa
 // Dir is the folder holding the SQLite file and the repository.
 func (p *Playground) Dir() string { return p.dir }
 
-type wallClock struct{}
-
-func (wallClock) Now() time.Time { return time.Now() }
+func (p *Playground) clock() core.Clock {
+	if p.opts.Clock == nil {
+		return system.Clock{}
+	}
+	return p.opts.Clock
+}

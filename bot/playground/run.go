@@ -83,7 +83,7 @@ func (p *Playground) Close() {
 	if p.emu != nil {
 		p.emu.Close()
 	}
-	if p.sys != nil && p.sys.Close != nil {
+	if p.sys != nil {
 		p.sys.Close()
 	}
 	if p.tmp {
@@ -112,7 +112,7 @@ func Main(ctx context.Context, args []string, env cli.Env) int {
 	log := slog.New(quietOnStop{Handler: slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelError}),
 		stop: ctx.Done()})
 	start := time.Now()
-	p, err := Start(ctx, Options{Addr: *addr, DataDir: *data, Assemble: env.Assemble, Getenv: env.Getenv,
+	p, err := Start(ctx, Options{Addr: *addr, DataDir: *data, Getenv: env.Getenv,
 		Version: env.Version, Logger: log})
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintln(env.Stderr, "dingops playground: stopped while starting")

@@ -106,7 +106,7 @@ func (e *env) start(name string, opts ...replicaOption) *replica {
 	return r
 }
 
-// build assembles a replica the way main.go does, with quick timings.
+// build assembles a replica the way bot/system does, with quick timings.
 func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker) {
 	t := e.t
 	s := storetest.Open(t, e.dsn, nil)

@@ -151,7 +151,7 @@ func (t *Transport) Connected() bool { return t.connected.Load() }
 // Reconnects counts connections made after the first one.
 func (t *Transport) Reconnects() int64 { return t.reconnects.Load() }
 
-// Notifier is the core.Notifier that updates cards; main.go sets it on the
+// Notifier is the core.Notifier that updates cards; bot/system sets it on the
 // engine (core.Engine.SetNotifier) before any work starts.
 func (t *Transport) Notifier() *Notifier { return t.notifier }
 

@@ -2,15 +2,15 @@ package web_test
 
 import (
 	"github.com/dingops/dingops/bot"
-	"github.com/dingops/dingops/bot/cli"
 	"github.com/dingops/dingops/bot/metrics"
 	"github.com/dingops/dingops/bot/stream"
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/store"
 )
 
-// The parts main.go wires in must keep fitting the interfaces declared
+// The parts bot/system wires in must keep fitting the interfaces declared
 // here; this fails to compile when one drifts.
 var (
 	_ web.Engine               = (*core.Engine)(nil)
@@ -22,7 +22,7 @@ var (
 	_ web.Prunable             = web.PruneFunc((*store.Store)(nil).PruneAnnouncements)
 	_ web.Stream               = (*stream.Transport)(nil)
 	_ metrics.ReconnectCounter = (*stream.Transport)(nil)
-	_ cli.Service              = (*web.Ops)(nil)
-	_ cli.Service              = (*web.Server)(nil)
-	_ cli.Service              = (*web.Pruner)(nil)
+	_ system.Service           = (*web.Ops)(nil)
+	_ system.Service           = (*web.Server)(nil)
+	_ system.Service           = (*web.Pruner)(nil)
 )

@@ -1,0 +1,96 @@
+package system
+
+import (
+	"sort"
+
+	"github.com/dingops/dingops/adapters/dingtalk"
+	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core"
+)
+
+// engineAndBot builds the engine over the store and every app's target,
+// and the bot over the engine.
+func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
+	cfg, s, m := p.cfg, sys.Store, p.metrics
+	deps, broken := deployers(cfg, dt, p.log)
+	for app, err := range broken {
+		p.log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
+	}
+	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: p.clock,
+		Logger: p.log, Gate: p.windows.Gate, Notifier: p.opts.Notifier}
+	bcfg := bot.Config{Windows: p.windows, Language: cfg.Language, Chats: map[string]string{}, Zone: cfg.Zone(),
+		Local: p.opts.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: p.clock, Logger: p.log}
+	if m != nil {
+		ecfg.Releases, ecfg.Locks, bcfg.Observer = m.Releases(s), m.Locks(s), m
+	}
+	var err error
+	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, p.log); err != nil {
+		return err
+	}
+	if sys.Engine, err = core.NewEngine(ecfg); err != nil {
+		return err
+	}
+	for _, c := range cfg.Chats {
+		bcfg.Chats[c.ConversationID] = c.Language
+	}
+	bcfg.Engine, bcfg.Releaser = sys.Engine, sys.Engine
+	sys.Bot, err = bot.New(bcfg)
+	return err
+}
+
+// coreApps maps configured apps to the engine's, with teams resolved.
+func coreApps(cfg *configs.Config) []*core.App {
+	out := make([]*core.App, 0, len(cfg.Apps))
+	for _, n := range sortedKeys(cfg.Apps) {
+		a := cfg.Apps[n]
+		app := &core.App{Name: n, Target: core.TargetKind(a.Target.Kind), ReleaseTeams: a.ReleaseTeams,
+			ApproverTeams: a.ApproverTeams, Releasers: members(cfg, a.ReleaseTeams), Approvers: members(cfg, a.ApproverTeams),
+			Repo: a.Repo, MainBranch: a.MainBranch, Job: a.JenkinsJob, Policy: policy(a.Policy)}
+		for _, c := range a.Chats {
+			app.Chats = append(app.Chats, cfg.Chats[c].ConversationID)
+		}
+		for set, apps := range cfg.AppSets {
+			for _, x := range apps {
+				if x == n {
+					app.Sets = append(app.Sets, set)
+				}
+			}
+		}
+		sort.Strings(app.Sets)
+		out = append(out, app)
+	}
+	return out
+}
+
+func members(cfg *configs.Config, teams []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range teams {
+		for _, m := range cfg.Teams[t] {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}
+
+func policy(p configs.Policy) core.Policy {
+	ap := func(a *configs.Approval) core.ApprovalPolicy {
+		return core.ApprovalPolicy{Approvals: *a.Approvals, SelfApproval: a.SelfApproval, Expiry: a.Expiry.Std()}
+	}
+	return core.Policy{Rollback: ap(p.Rollback), Release: ap(p.Release), Urgent: ap(p.Urgent),
+		RollbackNeedsWindow: p.RollbackNeedsWindow, LockAfterRollback: *p.LockAfterRollback,
+		WarnMissingLive: p.MissingLiveCommits == "warn"}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

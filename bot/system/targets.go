@@ -1,0 +1,86 @@
+package system
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/dingops/dingops/adapters/container/kubernetes"
+	"github.com/dingops/dingops/adapters/container/script"
+	"github.com/dingops/dingops/adapters/dingtalk"
+	"github.com/dingops/dingops/adapters/miniapp"
+	"github.com/dingops/dingops/adapters/oss"
+	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core"
+)
+
+// deployers builds every app's target adapter. One app's target that
+// cannot be built (no kubeconfig, a bad endpoint) does not stop the others:
+// its deployer answers every call with the reason, so its requests are
+// refused with it, and the error is returned for logging.
+func deployers(cfg *configs.Config, dt *dingtalk.Client, log *slog.Logger) (map[string]core.Deployer, map[string]error) {
+	out, broken := map[string]core.Deployer{}, map[string]error{}
+	for name, a := range cfg.Apps {
+		d, err := deployer(dt, name, a.Target, log.With("app", name))
+		if err != nil {
+			broken[name] = err
+			d = unavailable{fmt.Errorf("the %s target of %s is unavailable: %w", a.Target.Kind, name, err)}
+		}
+		out[name] = d
+	}
+	return out, broken
+}
+
+// unavailable is the deployer of an app whose target could not be built.
+type unavailable struct{ err error }
+
+func (u unavailable) Check(context.Context, core.Artifact) error       { return u.err }
+func (u unavailable) Deploy(context.Context, core.DeployRequest) error { return u.err }
+func (u unavailable) Live(context.Context) (core.Artifact, error)      { return core.Artifact{}, u.err }
+
+func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logger) (core.Deployer, error) {
+	switch {
+	case t.MiniApp != nil:
+		if dt == nil {
+			return nil, fmt.Errorf("a miniapp target needs the dingtalk section")
+		}
+		return miniapp.New(miniapp.Config{App: app, AgentID: t.MiniApp.AgentID, OpUnionID: t.MiniApp.OpUnionID, Logger: log}, dt)
+	case t.Script != nil:
+		s := t.Script
+		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
+			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, Logger: log}, nil)
+	case t.Kubernetes != nil:
+		return kubeDeployer(t.Kubernetes, log)
+	case t.OSS != nil:
+		return ossDeployer(app, t.OSS, log)
+	}
+	return nil, fmt.Errorf("target kind %s is not available in this build", t.Kind)
+}
+
+func ossDeployer(app string, o *configs.OSS, log *slog.Logger) (core.Deployer, error) {
+	c := oss.Config{App: app, Endpoint: o.Endpoint, Region: o.Region, Bucket: o.Bucket, AccessKeyID: o.AccessKeyID,
+		AccessKeySecret: oss.Secret(o.AccessKeySecret.Value()), AuthVersion: o.AuthVersion, ManifestKey: o.FixedKey,
+		ManifestPattern: o.ManifestPattern, CacheControl: o.CacheControl, ContentType: o.ContentType,
+		Timeout: o.Timeout.Std(), Logger: log}
+	if o.CDN != nil {
+		c.CDN = &oss.CDNConfig{URL: o.CDN.URL, Endpoint: o.CDN.Endpoint, AccessKeyID: o.CDN.AccessKeyID,
+			AccessKeySecret: oss.Secret(o.CDN.AccessKeySecret.Value())}
+	}
+	return oss.Open(c)
+}
+
+func kubeDeployer(k *configs.Kubernetes, log *slog.Logger) (core.Deployer, error) {
+	c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), PollInterval: k.PollInterval.Std(),
+		NoRevert: !*k.RevertOnFailure, Logger: log}
+	for _, d := range k.Deployments {
+		c.Workloads = append(c.Workloads, kubernetes.Workload{Deployment: d.Deployment, Container: d.Container})
+	}
+	if r := k.Registry; r != nil {
+		c.Registry = &kubernetes.RegistryConfig{Endpoint: r.URL, Username: r.User, Password: r.Password.Value()}
+	}
+	cs, err := kubernetes.NewClientset(k.Kubeconfig)
+	if err != nil {
+		return nil, err
+	}
+	return kubernetes.New(c, cs)
+}
