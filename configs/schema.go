@@ -182,77 +182,16 @@ type Approval struct {
 	Expiry       Duration `yaml:"expiry"`
 }
 
-// Target is where an app runs: exactly one of its kind's sections is set.
+// Target is where an app runs: its kind and exactly one section of that
+// kind. The fields after Kind are the registry of target kinds: each is a
+// section of `target:`, tagged with the kind it configures, and its type
+// (a TargetSection, one file per kind: target_*.go) validates, summarises
+// and lists its secrets. Adding a kind here is one field; the assembly
+// (bot/system/targets.go) builds its deployer.
 type Target struct {
 	Kind       string      `yaml:"kind"` // container, oss or miniapp
-	Script     *Script     `yaml:"script"`
-	Kubernetes *Kubernetes `yaml:"kubernetes"`
-	OSS        *OSS        `yaml:"oss"`
-	MiniApp    *MiniApp    `yaml:"miniapp"`
-}
-
-// Script deploys a container image with an operator's own command.
-type Script struct {
-	Command      []string `yaml:"command"`       // argv; DINGOPS_* variables in its environment
-	LiveCommand  []string `yaml:"live_command"`  // prints the live image; optional
-	CheckCommand []string `yaml:"check_command"` // exits 0 when $DINGOPS_ARTIFACT can be deployed; optional
-	Timeout      Duration `yaml:"timeout"`       // default 10m
-	Dir          string   `yaml:"dir"`
-}
-
-// Kubernetes deploys a container image to Deployments.
-type Kubernetes struct {
-	Kubeconfig      string         `yaml:"kubeconfig"` // empty: in-cluster
-	Namespace       string         `yaml:"namespace"`
-	Deployments     []KubeTarget   `yaml:"deployments"`
-	RolloutTimeout  Duration       `yaml:"rollout_timeout"`   // default 10m
-	PollInterval    Duration       `yaml:"poll_interval"`     // between rollout status reads; default 2s
-	RevertOnFailure *bool          `yaml:"revert_on_failure"` // default true
-	Registry        *RegistryCheck `yaml:"registry"`
-}
-
-// KubeTarget is one Deployment and container set to the release's image.
-type KubeTarget struct {
-	Deployment string `yaml:"deployment"`
-	Container  string `yaml:"container"`
-}
-
-// RegistryCheck lets Check ask the registry whether an image exists.
-type RegistryCheck struct {
-	URL         string `yaml:"url"`
-	User        string `yaml:"user"`
-	PasswordEnv string `yaml:"password_env"`
-	Password    Secret `yaml:"-"`
-}
-
-// OSS switches a static front-end's fixed manifest key.
-type OSS struct {
-	Endpoint        string   `yaml:"endpoint"`
-	Region          string   `yaml:"region"`
-	Bucket          string   `yaml:"bucket"`
-	AccessKeyID     string   `yaml:"access_key_id"`
-	AccessKeySecEnv string   `yaml:"access_key_secret_env"`
-	AccessKeySecret Secret   `yaml:"-"`
-	AuthVersion     string   `yaml:"auth_version"` // v4 (default) or v1
-	FixedKey        string   `yaml:"fixed_key"`    // e.g. web/manifest.json
-	ManifestPattern string   `yaml:"manifest_pattern"`
-	CacheControl    string   `yaml:"cache_control"` // default no-cache
-	ContentType     string   `yaml:"content_type"`  // default application/json
-	Timeout         Duration `yaml:"timeout"`       // default 10s
-	CDN             *CDN     `yaml:"cdn"`
-}
-
-// CDN refreshes the fixed key's URL after a switch.
-type CDN struct {
-	URL             string `yaml:"url"` // public URL of the fixed key
-	Endpoint        string `yaml:"endpoint"`
-	AccessKeyID     string `yaml:"access_key_id"`
-	AccessKeySecEnv string `yaml:"access_key_secret_env"`
-	AccessKeySecret Secret `yaml:"-"`
-}
-
-// MiniApp rolls a DingTalk enterprise mini program to a version.
-type MiniApp struct {
-	AgentID   string `yaml:"agent_id"`
-	OpUnionID string `yaml:"op_union_id"` // unionId of an admin with app-management rights
+	Script     *Script     `yaml:"script" kind:"container"`
+	Kubernetes *Kubernetes `yaml:"kubernetes" kind:"container"`
+	OSS        *OSS        `yaml:"oss" kind:"oss"`
+	MiniApp    *MiniApp    `yaml:"miniapp" kind:"miniapp"`
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/dingops/dingops/adapters/oss/etag"
 	"github.com/dingops/dingops/core"
 )
 
@@ -72,13 +73,8 @@ func DecodeArtifact(data []byte) (core.BuildResult, error) {
 // for pipelines' tests and the playground.
 func EncodeArtifact(res core.BuildResult) ([]byte, error) {
 	f := ArtifactFile{Kind: string(res.Artifact.Kind), Commit: res.Commit}
-	switch res.Artifact.Kind {
-	case core.TargetContainer:
-		f.Image = res.Artifact.Ref
-	case core.TargetOSS:
-		f.ManifestKey, f.ETag = res.Artifact.Ref, res.Artifact.Digest
-	case core.TargetMiniApp:
-		f.MiniAppVersionID, f.MiniAppVersion = res.Artifact.Ref, res.Artifact.Display
+	if k, ok := artifactKindOf(res.Artifact.Kind); ok {
+		k.encode(&f, res.Artifact)
 	}
 	for _, c := range res.Commits {
 		f.Commits = append(f.Commits, ArtifactCommit{SHA: c.SHA, Author: c.Author, Subject: c.Subject})
@@ -112,34 +108,67 @@ func (f ArtifactFile) result() (core.BuildResult, error) {
 }
 
 func (f ArtifactFile) artifact() (core.Artifact, error) {
+	k, ok := artifactKindOf(core.TargetKind(f.Kind))
+	if !ok {
+		return core.Artifact{}, fmt.Errorf("kind %q is not %s", f.Kind, kindList())
+	}
 	fields := []struct{ name, value string }{{"image", f.Image}, {"manifest_key", f.ManifestKey},
 		{"etag", f.ETag}, {"miniapp_version_id", f.MiniAppVersionID}, {"miniapp_version", f.MiniAppVersion}}
-	var own []string
-	switch core.TargetKind(f.Kind) {
-	case core.TargetContainer:
-		own = []string{"image"}
-	case core.TargetOSS:
-		own = []string{"manifest_key", "etag"}
-	case core.TargetMiniApp:
-		own = []string{"miniapp_version_id", "miniapp_version"}
-	default:
-		return core.Artifact{}, fmt.Errorf("kind %q is not container, oss or miniapp", f.Kind)
-	}
 	for _, fld := range fields {
-		if fld.value != "" && !slices.Contains(own, fld.name) {
+		if fld.value != "" && !slices.Contains(k.fields, fld.name) {
 			return core.Artifact{}, fmt.Errorf("field %s does not belong to kind %s", fld.name, f.Kind)
 		}
 		if fld.value != "" && !printable(fld.value) {
 			return core.Artifact{}, fmt.Errorf("field %s has spaces or control characters", fld.name)
 		}
 	}
-	switch core.TargetKind(f.Kind) {
-	case core.TargetContainer:
-		return containerArtifact(f.Image)
-	case core.TargetOSS:
-		return ossArtifact(f.ManifestKey, f.ETag)
+	return k.decode(f)
+}
+
+// artifactKind is one target kind's part of the artifact file: the fields
+// it owns, how they become an artifact and how an artifact writes them.
+type artifactKind struct {
+	kind   core.TargetKind
+	fields []string // JSON names; every other kind's field is refused
+	decode func(ArtifactFile) (core.Artifact, error)
+	encode func(*ArtifactFile, core.Artifact)
+}
+
+// artifactKinds is the artifact file's registry of target kinds; a new
+// kind of artifact is one entry (and its fields on ArtifactFile).
+func artifactKinds() []artifactKind {
+	return []artifactKind{
+		{kind: core.TargetContainer, fields: []string{"image"},
+			decode: func(f ArtifactFile) (core.Artifact, error) { return containerArtifact(f.Image) },
+			encode: func(f *ArtifactFile, a core.Artifact) { f.Image = a.Ref }},
+		{kind: core.TargetOSS, fields: []string{"manifest_key", "etag"},
+			decode: func(f ArtifactFile) (core.Artifact, error) { return ossArtifact(f.ManifestKey, f.ETag) },
+			encode: func(f *ArtifactFile, a core.Artifact) { f.ManifestKey, f.ETag = a.Ref, a.Digest }},
+		{kind: core.TargetMiniApp, fields: []string{"miniapp_version_id", "miniapp_version"},
+			decode: func(f ArtifactFile) (core.Artifact, error) {
+				return miniAppArtifact(f.MiniAppVersionID, f.MiniAppVersion)
+			},
+			encode: func(f *ArtifactFile, a core.Artifact) { f.MiniAppVersionID, f.MiniAppVersion = a.Ref, a.Display }},
 	}
-	return miniAppArtifact(f.MiniAppVersionID, f.MiniAppVersion)
+}
+
+func artifactKindOf(kind core.TargetKind) (artifactKind, bool) {
+	for _, k := range artifactKinds() {
+		if k.kind == kind {
+			return k, true
+		}
+	}
+	return artifactKind{}, false
+}
+
+// kindList is "container, oss or miniapp".
+func kindList() string {
+	ks := artifactKinds()
+	names := make([]string, len(ks))
+	for i, k := range ks {
+		names[i] = string(k.kind)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 func containerArtifact(image string) (core.Artifact, error) {
@@ -160,21 +189,14 @@ func containerArtifact(image string) (core.Artifact, error) {
 	return a, nil
 }
 
-func ossArtifact(key, etag string) (core.Artifact, error) {
+func ossArtifact(key, tag string) (core.Artifact, error) {
 	if key == "" {
 		return core.Artifact{}, fmt.Errorf("kind oss needs manifest_key")
 	}
 	if strings.HasPrefix(key, "/") || strings.HasSuffix(key, "/") || slices.Contains(strings.Split(key, "/"), "..") {
 		return core.Artifact{}, fmt.Errorf("manifest_key %q is not an object key", key)
 	}
-	return core.Artifact{Kind: core.TargetOSS, Ref: key, Digest: normalizeETag(etag), Display: path.Base(key)}, nil
-}
-
-// normalizeETag writes an OSS ETag the way the OSS target reports it (no
-// weak prefix, no quotes, upper case), so digests compare equal.
-func normalizeETag(etag string) string {
-	e := strings.TrimPrefix(strings.TrimSpace(etag), "W/")
-	return strings.ToUpper(strings.Trim(e, `"`))
+	return core.Artifact{Kind: core.TargetOSS, Ref: key, Digest: etag.Normalize(tag), Display: path.Base(key)}, nil
 }
 
 func miniAppArtifact(id, version string) (core.Artifact, error) {

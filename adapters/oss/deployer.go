@@ -11,6 +11,7 @@ import (
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
+	"github.com/dingops/dingops/adapters/oss/etag"
 	"github.com/dingops/dingops/core"
 )
 
@@ -118,9 +119,7 @@ func name(a core.Artifact) string {
 
 // normalizeETag strips quotes and a weak marker, so digests recorded by
 // people or CI (ossutil shows no quotes) compare equal to what OSS returns.
-func normalizeETag(v string) string {
-	return strings.ToUpper(strings.Trim(strings.TrimPrefix(strings.TrimSpace(v), "W/"), `"`))
-}
+func normalizeETag(v string) string { return etag.Normalize(v) }
 
 func logf(w io.Writer, format string, args ...any) {
 	if w != nil {

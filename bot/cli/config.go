@@ -64,7 +64,7 @@ func summary(w io.Writer, file string, c *configs.Config, warns []configs.Proble
 	fmt.Fprintf(w, "\napps (%d):\n", len(c.Apps))
 	for _, name := range keys(c.Apps) {
 		a := c.Apps[name]
-		fmt.Fprintf(w, "  %-14s %s\n", name, target(a.Target))
+		fmt.Fprintf(w, "  %-14s %s\n", name, a.Target.Summary())
 		fmt.Fprintf(w, "  %-14s chats %s · release %s · approve %s\n", "", list(a.Chats), list(a.ReleaseTeams), list(a.ApproverTeams))
 		fmt.Fprintf(w, "  %-14s rollback %s · release %s · urgent %s%s\n", "", approval(a.Policy.Rollback),
 			approval(a.Policy.Release), approval(a.Policy.Urgent), policyNotes(a))
@@ -92,24 +92,6 @@ func summary(w io.Writer, file string, c *configs.Config, warns []configs.Proble
 			fmt.Fprintf(w, "  %s:%d: %s: %s\n", file, p.Line, p.Path, p.Message)
 		}
 	}
-}
-
-func target(t configs.Target) string {
-	switch {
-	case t.OSS != nil:
-		return fmt.Sprintf("oss: bucket %s, fixed key %s ← %s", t.OSS.Bucket, t.OSS.FixedKey, t.OSS.ManifestPattern)
-	case t.Kubernetes != nil:
-		var ds []string
-		for _, d := range t.Kubernetes.Deployments {
-			ds = append(ds, d.Deployment+"/"+d.Container)
-		}
-		return fmt.Sprintf("container (kubernetes): %s %s", t.Kubernetes.Namespace, list(ds))
-	case t.Script != nil:
-		return "container (script): " + strings.Join(t.Script.Command, " ")
-	case t.MiniApp != nil:
-		return "miniapp: agent " + t.MiniApp.AgentID
-	}
-	return t.Kind
 }
 
 func approval(a *configs.Approval) string {

@@ -38,21 +38,23 @@ func (u unavailable) Check(context.Context, core.Artifact) error       { return 
 func (u unavailable) Deploy(context.Context, core.DeployRequest) error { return u.err }
 func (u unavailable) Live(context.Context) (core.Artifact, error)      { return core.Artifact{}, u.err }
 
+// deployer is the registry of target kinds on the assembly's side: each
+// section of `target:` (configs.Target's fields) becomes its adapter here.
+// Adding a kind is one case.
 func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logger) (core.Deployer, error) {
-	switch {
-	case t.MiniApp != nil:
+	switch s := t.Section().(type) {
+	case *configs.Script:
+		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
+			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, Logger: log}, nil)
+	case *configs.Kubernetes:
+		return kubeDeployer(s, log)
+	case *configs.OSS:
+		return ossDeployer(app, s, log)
+	case *configs.MiniApp:
 		if dt == nil {
 			return nil, fmt.Errorf("a miniapp target needs the dingtalk section")
 		}
-		return miniapp.New(miniapp.Config{App: app, AgentID: t.MiniApp.AgentID, OpUnionID: t.MiniApp.OpUnionID, Logger: log}, dt)
-	case t.Script != nil:
-		s := t.Script
-		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
-			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, Logger: log}, nil)
-	case t.Kubernetes != nil:
-		return kubeDeployer(t.Kubernetes, log)
-	case t.OSS != nil:
-		return ossDeployer(app, t.OSS, log)
+		return miniapp.New(miniapp.Config{App: app, AgentID: s.AgentID, OpUnionID: s.OpUnionID, Logger: log}, dt)
 	}
 	return nil, fmt.Errorf("target kind %s is not available in this build", t.Kind)
 }

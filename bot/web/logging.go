@@ -173,23 +173,11 @@ func SecretValues(cfg *configs.Config, getenv func(string) string) []string {
 		}
 	}
 	for _, a := range cfg.Apps {
-		add(appSecrets(a.Target)...)
-	}
-	return dedupe(out)
-}
-
-func appSecrets(t configs.Target) []string {
-	var out []string
-	if o := t.OSS; o != nil {
-		out = append(out, o.AccessKeySecret.Value())
-		if o.CDN != nil {
-			out = append(out, o.CDN.AccessKeySecret.Value())
+		for _, sec := range a.Target.Secrets() {
+			add(sec.Value())
 		}
 	}
-	if k := t.Kubernetes; k != nil && k.Registry != nil {
-		out = append(out, k.Registry.Password.Value())
-	}
-	return out
+	return dedupe(out)
 }
 
 func dsnPassword(dsn string) string {
