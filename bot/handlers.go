@@ -20,7 +20,7 @@ func commands() (*Table, error) {
 		&entry{name: CmdReject, aliases: []string{"拒绝", "驳回"}, args: []argSpec{id, rest}, handle: handleReject},
 		&entry{name: CmdCancel, aliases: []string{"取消"}, args: []argSpec{id}, handle: handleCancel},
 		&entry{name: CmdStatus, aliases: []string{"状态"}, args: []argSpec{optApp}, handle: handleStatus},
-		&entry{name: CmdHistory, aliases: []string{"历史"}, args: []argSpec{app, {kind: argCount}}, handle: handleHistory},
+		&entry{name: CmdHistory, aliases: []string{"历史"}, args: []argSpec{app, {kind: argAll}, {kind: argCount}, {kind: argAll}}, handle: handleHistory},
 		&entry{name: CmdLock, aliases: []string{"锁定"}, args: []argSpec{app, {kind: argRest, required: true}}, handle: handleLock},
 		&entry{name: CmdUnlock, aliases: []string{"解锁"}, args: []argSpec{app}, handle: handleUnlock},
 		&entry{name: CmdWindows, aliases: []string{"窗口"}, args: []argSpec{optApp}, handle: handleWindows},
