@@ -73,7 +73,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	}
 	rows = append(rows, [2]string{b.t(lang, "card.live"), live})
 	if p.Mismatch() {
-		rows = append(rows, [2]string{"⚠️", b.t(lang, "card.mismatch", "actual", p.LiveArtifact.Label())})
+		rows = append(rows, [2]string{b.t(lang, "card.drift"), b.t(lang, "card.mismatch", "actual", p.LiveArtifact.Label())})
 	}
 	if r.Kind == core.KindRollback && p.Target != nil {
 		rows = append(rows, [2]string{b.t(lang, "card.target"), b.releasedBy(lang, *p.Target)})

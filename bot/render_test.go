@@ -80,6 +80,22 @@ func TestCardGolden(t *testing.T) {
 	}
 }
 
+// TestCardDriftGolden: when the target runs something else than the record
+// says, the request's card says so in one row: label, then the artifact
+// (the label used to be a bare ⚠️ and the text repeat it: "⚠️：⚠️ …").
+func TestCardDriftGolden(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		f := newFixture(t)
+		f.dep.SetLive(core.Artifact{Kind: core.TargetOSS, Ref: "web/manifest.hotfix.json", Digest: "EX", Display: "hotfix"})
+		resp := f.bot.Handle(f.ctx, Message{ID: "drift-" + lang, ChatID: "cid-web", Group: true, StaffID: "alice",
+			Text: "/rollback web v2 首页白屏", Origin: core.OriginText, At: f.clock.Now(), Language: lang})
+		require.NotNil(t, resp.Card, resp.Text)
+		assert.NotContains(t, resp.Card.Markdown, "⚠️：⚠️")
+		assert.NotContains(t, resp.Card.Markdown, "⚠️: ⚠️")
+		golden(t, "card_drift."+lang+".md", resp.Card.Markdown)
+	}
+}
+
 func (f *fixture) request(text string) core.ReleaseID {
 	resp := f.say("alice", text)
 	require.NotNil(f.t, resp.Release, resp.Text)
