@@ -52,7 +52,7 @@ func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 		fmt.Fprintf(&md, "\n%s\n", result)
 	}
 	if c.Pending {
-		fmt.Fprintf(&md, "\n%s\n", b.t(lang, "card.instructions", "id", int64(r.ID)))
+		fmt.Fprintf(&md, "\n%s\n", b.t(lang, b.withButtons("card.instructions"), "id", int64(r.ID)))
 	}
 	if lang == "en" {
 		c.Markdown = strings.ReplaceAll(md.String(), "**：", "**: ")
