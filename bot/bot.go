@@ -46,8 +46,14 @@ type Config struct {
 	Local    bool              // a shell transport: approvals need AllowLocal
 	// AllowLocalApprovals lets `dingops chat` approve and reject.
 	AllowLocalApprovals bool
-	Clock               core.Clock
-	Logger              *slog.Logger
+	// Buttons says that cards carry Approve/Reject buttons (a DingTalk card
+	// template is configured); without them the words ask for /approve.
+	Buttons bool
+	// ChatNames maps a conversation id to its configured chat name, so a
+	// reply names the group as people know it; ids are shown otherwise.
+	ChatNames map[string]string
+	Clock     core.Clock
+	Logger    *slog.Logger
 	// Observer, if set, counts every command by name and outcome (metrics).
 	Observer interface{ CommandHandled(command, outcome string) }
 }

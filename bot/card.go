@@ -52,7 +52,7 @@ func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 		fmt.Fprintf(&md, "\n%s\n", result)
 	}
 	if c.Pending {
-		fmt.Fprintf(&md, "\n%s\n", b.t(lang, "card.instructions", "id", int64(r.ID)))
+		fmt.Fprintf(&md, "\n%s\n", b.t(lang, b.withButtons("card.instructions"), "id", int64(r.ID)))
 	}
 	if lang == "en" {
 		c.Markdown = strings.ReplaceAll(md.String(), "**：", "**: ")
@@ -73,7 +73,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	}
 	rows = append(rows, [2]string{b.t(lang, "card.live"), live})
 	if p.Mismatch() {
-		rows = append(rows, [2]string{"⚠️", b.t(lang, "card.mismatch", "actual", p.LiveArtifact.Label())})
+		rows = append(rows, [2]string{b.t(lang, "card.drift"), b.t(lang, "card.mismatch", "actual", p.LiveArtifact.Label())})
 	}
 	if r.Kind == core.KindRollback && p.Target != nil {
 		rows = append(rows, [2]string{b.t(lang, "card.target"), b.releasedBy(lang, *p.Target)})

@@ -39,6 +39,7 @@ type Command struct {
 	N       int
 	Text    string // reason or comment
 	Urgent  bool
+	All     bool   // /history: every request, cancelled and rejected ones too
 	Topic   string // /help topic
 }
 

@@ -33,7 +33,7 @@ type fixture struct {
 	bot   *Bot
 }
 
-func newFixture(t *testing.T) *fixture {
+func newFixture(t *testing.T, tweak ...func(*Config)) *fixture {
 	clock := coretest.NewClock(time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC))
 	s := storetest.Open(t, storetest.SQLiteDSN(t), clock)
 	dep := coretest.NewDeployer()
@@ -42,7 +42,12 @@ func newFixture(t *testing.T) *fixture {
 	eng, err := core.NewEngine(core.Config{Apps: []*core.App{app}, Releases: s, Locks: s, Audit: s,
 		Deployers: map[string]core.Deployer{"web": dep}, Clock: clock})
 	require.NoError(t, err)
-	b, err := New(Config{Engine: eng, Zone: shanghai, Clock: clock, Chats: map[string]string{"cid-en": "en"}})
+	bcfg := Config{Engine: eng, Zone: shanghai, Clock: clock, Chats: map[string]string{"cid-en": "en"}, Buttons: true,
+		ChatNames: map[string]string{"cid-web": "web-ops"}}
+	for _, tw := range tweak {
+		tw(&bcfg)
+	}
+	b, err := New(bcfg)
 	require.NoError(t, err)
 	f := &fixture{t: t, ctx: context.Background(), clock: clock, eng: eng, dep: dep, bot: b}
 	for i := 1; i <= 3; i++ {

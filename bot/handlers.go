@@ -20,7 +20,7 @@ func commands() (*Table, error) {
 		&entry{name: CmdReject, aliases: []string{"拒绝", "驳回"}, args: []argSpec{id, rest}, handle: handleReject},
 		&entry{name: CmdCancel, aliases: []string{"取消"}, args: []argSpec{id}, handle: handleCancel},
 		&entry{name: CmdStatus, aliases: []string{"状态"}, args: []argSpec{optApp}, handle: handleStatus},
-		&entry{name: CmdHistory, aliases: []string{"历史"}, args: []argSpec{app, {kind: argCount}}, handle: handleHistory},
+		&entry{name: CmdHistory, aliases: []string{"历史"}, args: []argSpec{app, {kind: argAll}, {kind: argCount}, {kind: argAll}}, handle: handleHistory},
 		&entry{name: CmdLock, aliases: []string{"锁定"}, args: []argSpec{app, {kind: argRest, required: true}}, handle: handleLock},
 		&entry{name: CmdUnlock, aliases: []string{"解锁"}, args: []argSpec{app}, handle: handleUnlock},
 		&entry{name: CmdWindows, aliases: []string{"窗口"}, args: []argSpec{optApp}, handle: handleWindows},
@@ -82,18 +82,14 @@ func (b *Bot) requested(lang string, m Message, p core.Plan) Response {
 	app, _ := b.cfg.Engine.App(r.App)
 	resp := Response{Card: b.card(lang, p, ""), CardChats: app.Chats, Release: &r}
 	if !m.Group || !app.InChat(m.ChatID) || b.cfg.Local {
-		resp.Text = b.t(lang, "reply.requested", "kind", b.t(lang, "kind."+string(r.Kind)), "release", r.Label(), "chats", app.Chats)
+		resp.Text = b.t(lang, "reply.requested", "kind", b.t(lang, "kind."+string(r.Kind)), "release", r.Label(), "chats", b.chatNames(app.Chats))
 	}
 	if r.Status == core.StatusApproved {
 		resp.Text = b.t(lang, "reply.approved_now", "release", r.Label())
 	}
 	if approvers := resp.Card.Mentions; len(approvers) > 0 {
-		summary := b.t(lang, "kind."+string(r.Kind)) + " " + r.App
-		if p.Target != nil {
-			summary += " → v" + itoa(p.Target.Version)
-		}
-		resp.Direct = []Direct{{Users: approvers, Text: b.t(lang, "reply.approver_dm", "release", r.Label(),
-			"summary", summary+" ("+r.Requester+": "+r.Reason+")", "id", int64(r.ID))}}
+		resp.Direct = []Direct{{Users: approvers, Text: b.t(lang, b.withButtons("reply.approver_dm"), "release", r.Label(),
+			"summary", b.requestSummary(lang, p), "id", int64(r.ID))}}
 	}
 	return resp
 }

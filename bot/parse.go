@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -13,10 +12,11 @@ type argKind int
 
 const (
 	argApp     argKind = iota // an app name, lower-cased
-	argVersion                // v42 (optional in its place)
+	argVersion                // v42 or 42 (optional; a version-shaped token must be valid)
 	argBranch                 // a git branch, case kept
 	argID                     // a release id, #12 or 12
 	argCount                  // a positive number (optional)
+	argAll                    // "all" (optional): /history with every request
 	argTopic                  // a command name for /help (optional)
 	argRest                   // the rest of the text: reason or comment
 )
@@ -64,30 +64,59 @@ func (t *Table) Parse(text string) Parsed {
 
 func (t *Table) parseArgs(e *entry, tokens []string) Parsed {
 	cmd := &Command{Name: e.name}
-	var rest []string
+	var args []string
 	for _, tok := range tokens {
 		switch strings.ToLower(tok) {
 		case "--urgent", "紧急", "-urgent", "--紧急":
 			cmd.Urgent = true
 		default:
-			rest = append(rest, tok)
+			args = append(args, tok)
 		}
 	}
+	args, after, sep := splitRest(args)
 	for _, a := range e.args {
 		var bad *Notice
-		rest, bad = readArg(cmd, a, rest, e)
-		if bad != nil {
+		if args, bad = readArg(cmd, a, args, after, e); bad != nil {
 			return Parsed{Reply: bad}
 		}
 	}
-	if len(rest) > 0 {
-		return Parsed{Reply: notice("parse.extra", "extra", strings.Join(rest, " "), "cmd", e.name)}
+	extra := args
+	if sep && !takesRest(e) {
+		extra = append(append(extra, "--"), after...)
+	}
+	if len(extra) > 0 {
+		return Parsed{Reply: notice("parse.extra", "extra", strings.Join(extra, " "), "cmd", e.name)}
 	}
 	return Parsed{Command: cmd}
 }
 
-// readArg consumes one argument of kind a from tokens.
-func readArg(cmd *Command, a argSpec, tokens []string, e *entry) ([]string, *Notice) {
+// splitRest splits the arguments at the first "--": what follows is the
+// reason word for word, even when it starts with a token that would
+// otherwise be read as a version, a count or an option.
+func splitRest(args []string) (before, after []string, sep bool) {
+	for i, tok := range args {
+		if tok == "--" {
+			return args[:i], args[i+1:], true
+		}
+	}
+	return args, nil, false
+}
+
+func takesRest(e *entry) bool {
+	for _, a := range e.args {
+		if a.kind == argRest {
+			return true
+		}
+	}
+	return false
+}
+
+// readArg consumes one argument of kind a from tokens; after is the text
+// behind a "--", which only a reason takes.
+func readArg(cmd *Command, a argSpec, tokens, after []string, e *entry) ([]string, *Notice) {
+	if a.kind == argRest {
+		return readRest(cmd, a, tokens, after, e)
+	}
 	if len(tokens) == 0 {
 		if a.required {
 			return nil, notice("parse.missing", "arg", argName(a.kind), "cmd", e.name)
@@ -95,49 +124,52 @@ func readArg(cmd *Command, a argSpec, tokens []string, e *entry) ([]string, *Not
 		return nil, nil
 	}
 	tok := tokens[0]
+	var bad *Notice
 	switch a.kind {
 	case argApp:
 		cmd.App = strings.ToLower(tok)
 	case argBranch:
 		cmd.Branch = tok
 	case argVersion:
-		v, ok := parseVersion(tok)
-		if !ok {
-			return tokens, nil // optional: the token is the reason
+		if !versionShaped(tok) {
+			return tokens, nil // optional: the token starts the reason
 		}
-		cmd.Version = v
+		cmd.Version, bad = readVersion(tok, e, cmd.App)
 	case argID:
-		id, err := strconv.ParseInt(strings.TrimPrefix(tok, "#"), 10, 64)
-		if err != nil || id <= 0 {
-			return nil, notice("parse.bad_id", "got", tok, "cmd", e.name)
-		}
+		var id int
+		id, bad = readID(tok, e)
 		cmd.ID = core.ReleaseID(id)
 	case argCount:
-		n, err := strconv.Atoi(tok)
-		if err != nil || n <= 0 || n > 100 {
-			return nil, notice("parse.bad_count", "got", tok, "cmd", e.name)
+		cmd.N, bad = readCount(tok, e)
+	case argAll:
+		if !allWords[strings.ToLower(tok)] {
+			return tokens, nil
 		}
-		cmd.N = n
+		cmd.All = true
 	case argTopic:
 		cmd.Topic = strings.TrimLeft(strings.ToLower(tok), "/")
-	case argRest:
-		cmd.Text = strings.Join(tokens, " ")
-		return nil, nil
 	}
-	return tokens[1:], nil
+	return tokens[1:], bad
 }
 
-// parseVersion reads v42, V42 or 42.
-func parseVersion(tok string) (int, bool) {
-	s := strings.TrimPrefix(strings.TrimPrefix(tok, "v"), "V")
-	if s == "" || len(s) > 9 {
-		return 0, false
+// allWords ask /history for every request, cancelled and rejected ones too.
+var allWords = map[string]bool{"all": true, "全部": true, "所有": true}
+
+// readRest takes the rest of the text as the reason or comment. A "--"
+// with words before it is part of the reason; one right after the
+// arguments only marks where the reason starts.
+func readRest(cmd *Command, a argSpec, tokens, after []string, e *entry) ([]string, *Notice) {
+	words := tokens
+	if len(tokens) > 0 && len(after) > 0 {
+		words = append(append(append([]string{}, tokens...), "--"), after...)
+	} else if len(after) > 0 {
+		words = after
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n <= 0 {
-		return 0, false
+	cmd.Text = unquote(strings.Join(words, " "))
+	if a.required && cmd.Text == "" {
+		return nil, notice("parse.missing", "arg", argName(a.kind), "cmd", e.name)
 	}
-	return n, true
+	return nil, nil
 }
 
 func argName(k argKind) string {

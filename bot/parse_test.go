@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -72,9 +73,9 @@ func TestParseReplies(t *testing.T) {
 		{"/release web", "parse.missing"},
 		{"/approve", "parse.missing"},
 		{"/approve abc", "parse.bad_id"},
-		{"/approve -3", "parse.bad_id"},
+		{"/approve -3", "parse.id_start"},
 		{"/history web many", "parse.bad_count"},
-		{"/history web 1000", "parse.bad_count"},
+		{"/history web 1000", "parse.count_range"},
 		{"/cancel 3 4", "parse.extra"},
 		{"/whoami please", "parse.extra"},
 		{"/lock web", "parse.missing"},
@@ -98,7 +99,9 @@ func TestTableRefusesDuplicates(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{"/rollback web v42", " /回滚 web v3 ——urgent", "／status", "/approve #12", "@bot /help",
-		"/history web 5", "/release web feature/x 原因", "\u3000/lock web x", "/approve 99999999999999999999"} {
+		"/history web 5", "/release web feature/x 原因", "\u3000/lock web x", "/approve 99999999999999999999",
+		"/rollback web v0", "/rollback web v-1 x", "/rollback web -- v2 is bad", `/rollback web "v2" is bad`, "/history web all 0",
+		"/rollback web v99999999999999999999", "/cancel 3 --", "/lock web --", "/rollback web V1.2", "/reject #0 —— v3"} {
 		f.Add(s)
 	}
 	tab, err := commands()
@@ -110,8 +113,26 @@ func FuzzParse(f *testing.F) {
 		if (p.Command == nil) == (p.Reply == nil) {
 			t.Fatalf("parse of %q gave neither or both a command and a reply", text)
 		}
-		if p.Command != nil && p.Command.ID < 0 {
-			t.Fatalf("negative id from %q", text)
+		if c := p.Command; c != nil && (c.ID < 0 || c.Version < 0 || c.N < 0 || c.N > maxHistory) {
+			t.Fatalf("out-of-range number in %+v from %q", c, text)
+		}
+		if c := p.Command; c != nil && c.Name == CmdRollback && c.Version == 0 && startsVersionShaped(c.Text) && !escaped(text) {
+			t.Fatalf("%q: the version-shaped reason %q was neither quoted nor after --", text, c.Text)
 		}
 	})
+}
+
+func startsVersionShaped(reason string) bool {
+	f := strings.Fields(reason)
+	return len(f) > 0 && versionShaped(f[0])
+}
+
+// escaped says whether text marks its reason as such: a "--" or a quote.
+func escaped(text string) bool {
+	for _, tok := range tokenize(text) {
+		if tok == "--" || strings.ContainsAny(tok, `"'“‘「『`) {
+			return true
+		}
+	}
+	return false
 }

@@ -101,10 +101,67 @@ func handleHistory(ctx context.Context, b *Bot, m Message, c *Command) Response 
 		return Response{Text: b.t(lang, "history.empty", "app", c.App)}
 	}
 	lines := []string{b.t(lang, "history.header", "app", c.App, "n", len(rs))}
-	for _, r := range rs {
-		lines = append(lines, "- "+b.historyLine(lang, r))
+	folded := false
+	for _, run := range historyRuns(rs, c.All) {
+		if len(run) == 1 && !neverRan(run[0]) || c.All {
+			lines = append(lines, "- "+b.historyLine(lang, run[0]))
+			continue
+		}
+		lines = append(lines, "- "+b.foldedLine(lang, run))
+		folded = true
+	}
+	if folded {
+		lines = append(lines, b.t(lang, "history.folded_hint", "app", c.App))
 	}
 	return Response{Text: strings.Join(lines, "\n")}
+}
+
+// neverRan is a request that ended without touching the target: it keeps
+// its version number (numbers are assigned when a request is made, so a
+// card, an approval or the audit log always names the same version) but
+// it is not a release anyone needs to read about.
+func neverRan(r core.Release) bool {
+	switch r.Status {
+	case core.StatusRejected, core.StatusCancelled, core.StatusExpired:
+		return true
+	}
+	return false
+}
+
+// historyRuns groups the newest-first history into runs: each release on
+// its own, and consecutive requests that never ran together (unless all
+// is asked for, when every release is a run of one).
+func historyRuns(rs []core.Release, all bool) [][]core.Release {
+	var runs [][]core.Release
+	for _, r := range rs {
+		n := len(runs)
+		if !all && n > 0 && neverRan(r) && neverRan(runs[n-1][0]) {
+			runs[n-1] = append(runs[n-1], r)
+			continue
+		}
+		runs = append(runs, []core.Release{r})
+	}
+	return runs
+}
+
+// foldedLine is one line for a run of requests that never ran: their
+// versions and how each ended.
+func (b *Bot) foldedLine(lang string, run []core.Release) string {
+	counts := map[core.Status]int{}
+	for _, r := range run {
+		counts[r.Status]++
+	}
+	var ends []string
+	for _, s := range []core.Status{core.StatusCancelled, core.StatusRejected, core.StatusExpired} {
+		if counts[s] > 0 {
+			ends = append(ends, b.t(lang, "history.folded_count", "status", s, "n", counts[s]))
+		}
+	}
+	versions := "v" + itoa(run[0].Version)
+	if len(run) > 1 {
+		versions = "v" + itoa(run[len(run)-1].Version) + "–v" + itoa(run[0].Version)
+	}
+	return b.t(lang, "history.folded", "versions", versions, "ends", ends)
 }
 
 func (b *Bot) historyLine(lang string, r core.Release) string {

@@ -80,6 +80,22 @@ func TestCardGolden(t *testing.T) {
 	}
 }
 
+// TestCardDriftGolden: when the target runs something else than the record
+// says, the request's card says so in one row: label, then the artifact
+// (the label used to be a bare ⚠️ and the text repeat it: "⚠️：⚠️ …").
+func TestCardDriftGolden(t *testing.T) {
+	for _, lang := range []string{"zh", "en"} {
+		f := newFixture(t)
+		f.dep.SetLive(core.Artifact{Kind: core.TargetOSS, Ref: "web/manifest.hotfix.json", Digest: "EX", Display: "hotfix"})
+		resp := f.bot.Handle(f.ctx, Message{ID: "drift-" + lang, ChatID: "cid-web", Group: true, StaffID: "alice",
+			Text: "/rollback web v2 首页白屏", Origin: core.OriginText, At: f.clock.Now(), Language: lang})
+		require.NotNil(t, resp.Card, resp.Text)
+		assert.NotContains(t, resp.Card.Markdown, "⚠️：⚠️")
+		assert.NotContains(t, resp.Card.Markdown, "⚠️: ⚠️")
+		golden(t, "card_drift."+lang+".md", resp.Card.Markdown)
+	}
+}
+
 func (f *fixture) request(text string) core.ReleaseID {
 	resp := f.say("alice", text)
 	require.NotNil(f.t, resp.Release, resp.Text)
@@ -164,4 +180,31 @@ func placeholders(s string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestHistoryFoldsRequestsThatNeverRan: cancelled, rejected and expired
+// requests keep their version numbers but fold into one line per run;
+// /history web all lists each.
+func TestHistoryFoldsRequestsThatNeverRan(t *testing.T) {
+	f := newFixture(t)
+	id := f.request("/rollback web v2 broken")
+	f.say("alice", fmt.Sprintf("/cancel %d", id))
+	id = f.request("/rollback web v1 broken")
+	f.say("bob", fmt.Sprintf("/reject %d 先查日志", id))
+	id = f.request("/rollback web v2 again")
+	f.say("bob", fmt.Sprintf("/approve %d", id))
+	f.runTo(id, "")
+	f.request("/rollback web v3 back")
+	f.clock.Advance(31 * time.Minute)
+	_, err := f.eng.ExpireDue(f.ctx)
+	require.NoError(t, err)
+	for _, lang := range []string{"zh", "en"} {
+		var out strings.Builder
+		for _, text := range []string{"/history web", "/history web all", "/history web 2"} {
+			resp := f.bot.Handle(f.ctx, Message{ID: lang + text, ChatID: "cid-web", Group: true, StaffID: "alice",
+				Text: text, Origin: core.OriginText, At: f.clock.Now(), Language: lang})
+			fmt.Fprintf(&out, "> %s\n%s\n\n", text, resp.Text)
+		}
+		golden(t, "history_folded."+lang+".txt", out.String())
+	}
 }

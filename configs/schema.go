@@ -40,6 +40,10 @@ type Server struct {
 	TrustedUserHeader string   `yaml:"trusted_user_header"` // set by an authenticating reverse proxy
 	LogFormat         string   `yaml:"log_format"`          // json (default) or text
 	Retention         Duration `yaml:"retention"`           // message and announcement records; default 720h
+
+	// TrustedProxies are the peers (CIDRs or addresses) whose
+	// TrustedUserHeader is believed; default loopback only.
+	TrustedProxies []string `yaml:"trusted_proxies"`
 }
 
 // Worker tunes the release worker.

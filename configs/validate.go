@@ -76,6 +76,7 @@ func (v *validator) top() {
 	s.LogFormat = def(s.LogFormat, "json")
 	v.oneOf("server.log_format", s.LogFormat, "json", "text")
 	s.APIToken = v.secret("server.api_token_env", s.APITokenEnv, false)
+	v.trustedProxies(s)
 	setDur(&s.Retention, 720*time.Hour)
 	w := &c.Worker
 	setDur(&w.Lease, 30*time.Second)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/alibabacloud-go/dingtalk/robot_1_0"
 	"github.com/alibabacloud-go/tea/tea"
@@ -84,18 +83,4 @@ func (c *Client) SendDirect(ctx context.Context, staffIDs []string, m Message) (
 	b := resp.Body
 	return DirectResult{ProcessQueryKey: tea.StringValue(b.ProcessQueryKey),
 		Invalid: tea.StringSliceValue(b.InvalidStaffIdList), FlowControlled: tea.StringSliceValue(b.FlowControlledStaffIdList)}, nil
-}
-
-// titleOf is a markdown text's first line without heading marks, the title
-// DingTalk shows in the chat list.
-func titleOf(markdown string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(markdown), "\n")
-	line = strings.TrimSpace(strings.TrimLeft(line, "#> "))
-	if r := []rune(line); len(r) > 40 {
-		line = string(r[:40])
-	}
-	if line == "" {
-		line = "dingops"
-	}
-	return line
 }

@@ -23,7 +23,7 @@ type sessionAnswer struct {
 func (c *Client) ReplyBySession(ctx context.Context, webhookURL, markdown string) error {
 	body, err := json.Marshal(map[string]any{
 		"msgtype":  "markdown",
-		"markdown": map[string]string{"title": titleOf(markdown), "text": markdown},
+		"markdown": map[string]string{"title": TitleOf(markdown), "text": markdown},
 	})
 	if err != nil {
 		return fmt.Errorf("encoding session reply: %w", err)

@@ -80,7 +80,7 @@ func (t *Transport) checkCard(k Click) error {
 	}
 	digits, _, _ := strings.Cut(rest, "-")
 	if digits != strconv.FormatInt(int64(k.ReleaseID), 10) {
-		return &BadClick{Field: BadRelease, Got: k.ReleaseID.String() + " on the card of #" + digits}
+		return &BadClick{Field: BadRelease, Got: k.ReleaseID.String(), Card: "#" + digits}
 	}
 	return nil
 }
@@ -116,6 +116,8 @@ func (t *Transport) badClickText(lang string, k Click, err error) string {
 		return t.bot.T(lang, "parse.unknown", "got", bad.Got)
 	case bad.Field == BadRelease && bad.Got == "":
 		return t.bot.T(lang, "parse.missing", "arg", t.bot.T(lang, "arg.id"), "usage", usage)
+	case bad.Field == BadRelease && bad.Card != "":
+		return t.bot.T(lang, "parse.click_other_card", "got", bad.Got, "card", bad.Card, "usage", usage)
 	case bad.Field == BadRelease:
 		return t.bot.T(lang, "parse.bad_id", "got", bad.Got, "usage", usage)
 	}

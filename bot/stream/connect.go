@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http/httptrace"
 	"sync"
@@ -16,12 +17,17 @@ import (
 	"github.com/dingops/dingops/adapters/dingtalk"
 )
 
-// sdkLoggerOnce guards the stream SDK's process-wide logger. It is the one
-// piece of package state, and it exists because the SDK's own global is
-// read by its goroutines without a lock: it must be set once, before the
-// first client starts, and never again (every SDK client in the process is
-// a Transport's, so every one starts after this).
-var sdkLoggerOnce sync.Once
+// sdkLoggerOnce guards the stream SDK's process-wide logger, and sdkLog is
+// where its lines go: the logger of the transport that started last (one
+// per process in production). They are the package's only state, and they
+// exist because the SDK's own global is read by its goroutines without a
+// lock: it must be set once, before the first client starts, and never
+// again (every SDK client in the process is a Transport's, so every one
+// starts after this); the destination is swapped atomically instead.
+var (
+	sdkLoggerOnce sync.Once
+	sdkLog        atomic.Pointer[slog.Logger]
+)
 
 // flushTimeout bounds how long a stopping Run waits for queued card
 // updates; the notifier keeps going afterwards anyway (see Close).
@@ -38,7 +44,8 @@ func (t *Transport) Run(ctx context.Context) error {
 		return fmt.Errorf("starting the DingTalk stream: %w", err)
 	}
 	t.inst = inst
-	sdkLoggerOnce.Do(func() { logger.SetLogger(dingtalk.SDKLogger{L: t.cfg.Logger}) })
+	sdkLog.Store(t.cfg.Logger)
+	sdkLoggerOnce.Do(func() { logger.SetLogger(dingtalk.SDKLogger{To: &sdkLog}) })
 	t.startOnce.Do(func() { go t.notifier.loop(t.life) })
 	work := context.WithoutCancel(ctx)
 	var wg sync.WaitGroup

@@ -35,6 +35,9 @@ const (
 type BadClick struct {
 	Field string
 	Got   string
+	// Card is the release whose card was clicked when the button names
+	// another (Got).
+	Card string
 }
 
 func (e *BadClick) Error() string {

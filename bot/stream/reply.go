@@ -3,7 +3,6 @@ package stream
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/dingops/dingops/adapters/dingtalk"
@@ -77,19 +76,7 @@ func (t *Transport) direct(ctx context.Context, users []string, text string) {
 // markdown is a robot markdown message; its title (shown in the chat list)
 // is the text's first line without markdown marks.
 func markdown(text string) dingtalk.Message {
-	return dingtalk.Markdown(title(text), text)
-}
-
-func title(text string) string {
-	line, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
-	line = strings.TrimSpace(strings.Trim(line, "#>*- "))
-	if r := []rune(line); len(r) > 40 {
-		line = string(r[:40])
-	}
-	if line == "" {
-		return "dingops"
-	}
-	return line
+	return dingtalk.Markdown(dingtalk.TitleOf(text), text)
 }
 
 // apiError logs a failed OpenAPI call with the API and DingTalk's code.

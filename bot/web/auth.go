@@ -138,7 +138,7 @@ func (s *Server) authenticate(r *http.Request) (principal, string, bool) {
 		return principal{}, "invalid bearer token", false
 	}
 	if h := s.cfg.TrustedUserHeader; h != "" {
-		if u := strings.TrimSpace(r.Header.Get(h)); u != "" && len(u) <= 200 {
+		if u := strings.TrimSpace(r.Header.Get(h)); u != "" && len(u) <= 200 && s.proxies.believes(r.Context(), r.RemoteAddr) {
 			return principal{User: u, Via: viaHeader}, "", true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -61,6 +62,11 @@ type Config struct {
 	MaxBody           int64 // API request body limit; default 64 KiB
 	Clock             core.Clock
 	Logger            *slog.Logger
+
+	// TrustedProxies are the peers whose TrustedUserHeader is believed
+	// (server.trusted_proxies, configs.Server.TrustedProxyPrefixes); empty
+	// means loopback only.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the web listener of `dingops serve`: the read-only dashboard
@@ -74,6 +80,8 @@ type Server struct {
 	cat   *bot.Catalog
 	pages *pages
 	open  bool // no authentication configured: loopback only
+	// proxies decides whose TrustedUserHeader is believed.
+	proxies *proxyTrust
 }
 
 // New checks cfg and builds the server; Listen or Run binds it. Without a
@@ -92,7 +100,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, cat: bot.NewCatalog(), pages: p, open: open}
+	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, cat: bot.NewCatalog(), pages: p, open: open,
+		proxies: newProxyTrust(cfg.TrustedUserHeader, cfg.TrustedProxies, cfg.Logger)}
 	s.routes()
 	s.l = newListener("web", cfg.Addr, s.Handler(), cfg.Logger)
 	return s, nil
