@@ -168,6 +168,7 @@ func (v *validator) kubernetes(p string, k *Kubernetes) {
 		v.httpURL(p+".registry.url", r.URL)
 		r.Password = v.secret(p+".registry.password_env", r.PasswordEnv, false)
 	}
+	v.gitops(p, k)
 }
 
 var bucketName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$`)

@@ -13,23 +13,9 @@ import (
 
 // AddApp creates an Application; its Deployment must exist in the simulator.
 func (e *Emulator) AddApp(s AppSeed) error {
-	if s.Name == "" || s.Project == "" || len(s.Sources) == 0 {
-		return fmt.Errorf("adding application %q: name, project and a source are required", s.Name)
-	}
-	if s.Namespace == "" {
-		s.Namespace = e.opts.Namespace
-	}
-	if s.ImageSource == 0 {
-		s.ImageSource = 1
-	}
-	if s.ImageSource > len(s.Sources) {
-		return fmt.Errorf("adding application %q: image source %d of %d", s.Name, s.ImageSource, len(s.Sources))
-	}
-	if _, err := imageref.Parse(s.Image); err != nil {
+	s, err := e.seedDefaults(s)
+	if err != nil {
 		return fmt.Errorf("adding application %q: %w", s.Name, err)
-	}
-	if _, ok := e.opts.Sim.Deployment(s.Dest, s.Deployment); !ok {
-		return fmt.Errorf("adding application %q: no deployment %s/%s in the simulator", s.Name, s.Dest, s.Deployment)
 	}
 	a := &app{seed: s, obj: Application{APIVersion: "argoproj.io/v1alpha1", Kind: "Application",
 		Metadata: ObjectMeta{Name: s.Name, Namespace: s.Namespace, Generation: 1},
@@ -55,6 +41,28 @@ func (e *Emulator) AddApp(s AppSeed) error {
 	e.apps[s.Namespace+"/"+s.Name] = a
 	e.refresh(a)
 	return nil
+}
+
+func (e *Emulator) seedDefaults(s AppSeed) (AppSeed, error) {
+	if s.Name == "" || s.Project == "" || len(s.Sources) == 0 {
+		return s, fmt.Errorf("name, project and a source are required")
+	}
+	if s.Namespace == "" {
+		s.Namespace = e.opts.Namespace
+	}
+	if s.ImageSource == 0 {
+		s.ImageSource = 1
+	}
+	if s.ImageSource > len(s.Sources) {
+		return s, fmt.Errorf("image source %d of %d", s.ImageSource, len(s.Sources))
+	}
+	if _, err := imageref.Parse(s.Image); err != nil {
+		return s, err
+	}
+	if _, ok := e.opts.Sim.Deployment(s.Dest, s.Deployment); !ok {
+		return s, fmt.Errorf("no deployment %s/%s in the simulator", s.Dest, s.Deployment)
+	}
+	return s, nil
 }
 
 // App is a copy of an Application as the API would serve it.
