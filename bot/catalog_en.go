@@ -106,6 +106,7 @@ var catalogEN = map[string]string{
 	"refusal.no_builder":              "{app} has no build configured (repository and Jenkins job), so it cannot release a branch.",
 	"refusal.urgent_needs_reason":     "The urgent path needs a reason, e.g. /rollback {app} v42 payments failing --urgent",
 	"refusal.artifact_unknown":        "{app}'s target does not know the artifact {artifact}: {detail}",
+	"refusal.target_note":             "{detail}",
 	"refusal.bad_artifact":            "The artifact \"{artifact}\" is not valid.",
 	"refusal.more":                    "Refused, for these reasons:",
 

@@ -106,6 +106,7 @@ var catalogZH = map[string]string{
 	"refusal.no_builder":              "{app} 没有配置构建（仓库和 Jenkins 任务），不能从分支发布。",
 	"refusal.urgent_needs_reason":     "紧急通道需要写明原因，例如：/rollback {app} v42 支付失败 --urgent",
 	"refusal.artifact_unknown":        "{app} 的目标不认这个制品 {artifact}：{detail}",
+	"refusal.target_note":             "{detail}",
 	"refusal.bad_artifact":            "制品“{artifact}”无效。",
 	"refusal.more":                    "不能继续，原因如下：",
 

@@ -162,7 +162,8 @@ var allCodes = []core.Code{core.CodeUnknownApp, core.CodeAppNotInChat, core.Code
 	core.CodeVersionNotFound, core.CodeVersionNotOK, core.CodeNoArtifact, core.CodeAlreadyLive, core.CodeNoRollbackTarget,
 	core.CodeCheckFailed, core.CodeActiveExists, core.CodeLocked, core.CodeNotLocked, core.CodeNotCancellable,
 	core.CodeNotYours, core.CodeLocalApprovalsOff, core.CodeWindowClosed, core.CodeBranchMissing, core.CodeBranchConflicts,
-	core.CodeBranchMissesLive, core.CodeNoBuilder, core.CodeUrgentNeedsReason, core.CodeBadArtifact, core.CodeArtifactUnknown}
+	core.CodeBranchMissesLive, core.CodeNoBuilder, core.CodeUrgentNeedsReason, core.CodeBadArtifact, core.CodeArtifactUnknown,
+	core.CodeTargetNote}
 
 func placeholders(s string) []string {
 	var out []string

@@ -193,9 +193,10 @@ type Approval struct {
 // and lists its secrets. Adding a kind here is one field; the assembly
 // (bot/system/targets.go) builds its deployer.
 type Target struct {
-	Kind       string      `yaml:"kind"` // container, oss or miniapp
+	Kind       string      `yaml:"kind"` // container, oss, miniapp or argocd
 	Script     *Script     `yaml:"script" kind:"container"`
 	Kubernetes *Kubernetes `yaml:"kubernetes" kind:"container"`
 	OSS        *OSS        `yaml:"oss" kind:"oss"`
 	MiniApp    *MiniApp    `yaml:"miniapp" kind:"miniapp"`
+	ArgoCD     *ArgoCD     `yaml:"argocd" kind:"argocd"`
 }

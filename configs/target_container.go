@@ -40,6 +40,11 @@ type Kubernetes struct {
 	PollInterval    Duration       `yaml:"poll_interval"`     // between rollout status reads; default 2s
 	RevertOnFailure *bool          `yaml:"revert_on_failure"` // default true
 	Registry        *RegistryCheck `yaml:"registry"`
+	// AllowGitOpsOverride patches Deployments Argo CD or Flux manage
+	// anyway (for teams that pause sync first); refused by default.
+	AllowGitOpsOverride bool   `yaml:"allow_gitops_override"`
+	ArgoCDInstanceLabel string `yaml:"argocd_instance_label"` // argocd-cm application.instanceLabelKey; empty: app.kubernetes.io/instance, not trusted on Helm charts
+	ArgoCDNamespace     string `yaml:"argocd_namespace"`      // where Applications live, to read self-heal; default argocd
 }
 
 // KubeTarget is one Deployment and container set to the release's image.
@@ -82,6 +87,7 @@ func (k *Kubernetes) validate(v *validator, p string) {
 		v.httpURL(p+".registry.url", r.URL)
 		r.Password = v.secret(p+".registry.password_env", r.PasswordEnv, false)
 	}
+	v.gitops(p, k)
 }
 
 // Summary implements TargetSection.

@@ -75,6 +75,15 @@ func (t Target) Summary() string {
 	return t.Kind
 }
 
+// ArtifactKind is the kind of artifact the target deploys: the kind
+// itself, or the one its section names (argocd deploys container images).
+func (t Target) ArtifactKind() string {
+	if s, ok := t.Section().(interface{ ArtifactKind() string }); ok {
+		return s.ArtifactKind()
+	}
+	return t.Kind
+}
+
 // Secrets lists the secret values the target's section holds.
 func (t Target) Secrets() []Secret {
 	if s := t.Section(); s != nil {

@@ -29,9 +29,9 @@ apps:
 // mis-shaped target is one problem at its path, in words naming the
 // sections the kind takes.
 func TestTargetKinds(t *testing.T) {
-	assert.Equal(t, []string{"container", "oss", "miniapp"}, configs.TargetKinds())
+	assert.Equal(t, []string{"container", "oss", "miniapp", "argocd"}, configs.TargetKinds())
 	for _, c := range []struct{ name, target, path, msg string }{
-		{"unknown kind", `{kind: lambda}`, "apps.web.target.kind", `must be one of container, oss, miniapp, got "lambda"`},
+		{"unknown kind", `{kind: lambda}`, "apps.web.target.kind", `must be one of container, oss, miniapp, argocd, got "lambda"`},
 		{"no section", `{kind: container}`, "apps.web.target", "a container target needs exactly one of script: or kubernetes:"},
 		{"two sections", `{kind: container, script: {command: [x]}, miniapp: {agent_id: "1", op_union_id: u}}`,
 			"apps.web.target", "a container target needs exactly one of script: or kubernetes:"},

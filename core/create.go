@@ -47,6 +47,11 @@ func (e *Engine) create(ctx context.Context, app *App, who Actor, rel Release, p
 	if created.Urgent {
 		e.audit(ctx, who, AuditOverride, app.Name, created.ID, "urgent: "+created.Reason)
 	}
+	for _, w := range created.Warnings {
+		if w.Code == CodeTargetNote {
+			e.audit(ctx, who, AuditTargetNote, app.Name, created.ID, fmt.Sprint(w.Args["detail"]))
+		}
+	}
 	if created.Status == StatusApproved {
 		e.wake(created.ID)
 	}

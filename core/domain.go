@@ -195,6 +195,9 @@ const (
 	AuditCancel     AuditKind = "cancel"
 	AuditExpire     AuditKind = "expire"
 	AuditConfig     AuditKind = "config_load"
+	// AuditTargetNote records a caveat the target accepted a request with
+	// (a GitOps override), so who went ahead anyway is on record.
+	AuditTargetNote AuditKind = "target_note"
 )
 
 // AuditEvent is one append-only record of who did what.

@@ -9,6 +9,24 @@ type ArtifactResolver interface {
 	Resolve(ctx context.Context, ref string) (Artifact, error)
 }
 
+// CheckNoter is implemented by deployers whose Check can pass with a
+// caveat people must see before they approve: a GitOps-managed Deployment
+// patched because the configuration allows the override, a Helm-managed one
+// the next upgrade changes back. The engine calls CheckNotes instead of
+// Check: an error refuses as Check's would; each note becomes a warning on
+// the card (CodeTargetNote) and an audit event (AuditTargetNote).
+type CheckNoter interface {
+	CheckNotes(ctx context.Context, a Artifact) ([]string, error)
+}
+
+// checkNotes runs d's Check, with its notes when it has them.
+func checkNotes(ctx context.Context, d Deployer, a Artifact) ([]string, error) {
+	if n, ok := d.(CheckNoter); ok {
+		return n.CheckNotes(ctx, a)
+	}
+	return nil, d.Check(ctx, a)
+}
+
 // SourceControl answers the branch pre-checks of a release.
 type SourceControl interface {
 	// Inspect fetches the app's repository and reports on q.Branch against

@@ -41,6 +41,9 @@ const (
 	CodeUrgentNeedsReason Code = "urgent_needs_reason"
 	CodeBadArtifact       Code = "bad_artifact"
 	CodeArtifactUnknown   Code = "artifact_unknown"
+	// CodeTargetNote is a warning, never a refusal: the target accepted the
+	// artifact with a caveat (CheckNoter); args app, detail.
+	CodeTargetNote Code = "target_note"
 )
 
 // Reason is one refusal reason with the values its sentence needs.

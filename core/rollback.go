@@ -62,9 +62,11 @@ func (e *Engine) RequestRollback(ctx context.Context, req RollbackRequest) (Plan
 		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, r)
 	}
 	p.Target = &target
-	if r := e.check(ctx, app, target.Artifact, target.Version); r != nil {
+	notes, r := e.check(ctx, app, target.Artifact, target.Version)
+	if r != nil {
 		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, r)
 	}
+	p.Warnings = notes
 	if p.Commits, err = e.commitsBetween(ctx, app.Name, target.Version, p.Live); err != nil {
 		return Plan{}, err
 	}
@@ -73,6 +75,7 @@ func (e *Engine) RequestRollback(ctx context.Context, req RollbackRequest) (Plan
 	rel.Artifact = target.Artifact
 	rel.Commit = target.Commit
 	rel.Commits = p.Commits
+	rel.Warnings = notes
 	return e.create(ctx, app, req.Actor, rel, p)
 }
 
@@ -166,13 +169,20 @@ func (p Plan) current() Artifact {
 	return Artifact{}
 }
 
-func (e *Engine) check(ctx context.Context, app *App, a Artifact, version int) *Refusal {
+// check asks the target whether a can be deployed; the caveats it accepts
+// it with come back as card warnings.
+func (e *Engine) check(ctx context.Context, app *App, a Artifact, version int) ([]Reason, *Refusal) {
+	var notes []string
 	d, err := e.deployer(app.Name)
 	if err == nil {
-		err = d.Check(ctx, a)
+		notes, err = checkNotes(ctx, d, a)
 	}
 	if err != nil {
-		return Refuse(CodeCheckFailed, "app", app.Name, "version", version, "artifact", a.Label(), "detail", err.Error())
+		return nil, Refuse(CodeCheckFailed, "app", app.Name, "version", version, "artifact", a.Label(), "detail", err.Error())
 	}
-	return nil
+	var out []Reason
+	for _, n := range notes {
+		out = append(out, reason(CodeTargetNote, "app", app.Name, "detail", n))
+	}
+	return out, nil
 }

@@ -75,8 +75,13 @@ func (w *Worker) built(ctx context.Context, r Release, res BuildResult, log *pro
 		return r, err
 	}
 	d, err := w.e.deployer(r.App)
+	var notes []string
 	if err == nil {
-		err = d.Check(ctx, res.Artifact)
+		notes, err = checkNotes(ctx, d, res.Artifact)
+	}
+	for _, n := range notes {
+		_, _ = fmt.Fprintf(log, "warning: %s\n", n)
+		w.e.audit(ctx, Actor{}, AuditTargetNote, r.App, r.ID, n)
 	}
 	if err != nil {
 		return r, w.fail(ctx, r, fmt.Sprintf("the build's artifact %s cannot be deployed: %v", res.Artifact.Label(), err), log.Tail())

@@ -111,7 +111,7 @@ func runAudit(ctx context.Context, env Env, args []string) int {
 	cfgPath := fs.String("config", "", "configuration file")
 	app := fs.String("app", "", "only this app")
 	actor := fs.String("actor", "", "only this actor (staff id)")
-	kind := fs.String("kind", "", "only this kind of event (request, approve, reject, refusal, urgent_override, lock, unlock, transition, step, cancel, expire, record, config_load)")
+	kind := fs.String("kind", "", "only this kind of event (request, approve, reject, refusal, urgent_override, lock, unlock, transition, step, cancel, expire, record, config_load, target_note)")
 	since := fs.String("since", "", "from this day (in the configured time zone)")
 	until := fs.String("until", "", "before this day")
 	format := fs.String("format", "csv", "csv or json")

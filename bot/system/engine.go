@@ -31,8 +31,10 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 	if sys.Engine, err = core.NewEngine(ecfg); err != nil {
 		return err
 	}
-	for _, c := range cfg.Chats {
+	bcfg.Buttons, bcfg.ChatNames = cfg.DingTalk != nil && cfg.DingTalk.CardTemplateID != "", map[string]string{}
+	for name, c := range cfg.Chats {
 		bcfg.Chats[c.ConversationID] = c.Language
+		bcfg.ChatNames[c.ConversationID] = name
 	}
 	bcfg.Engine, bcfg.Releaser = sys.Engine, sys.Engine
 	sys.Bot, err = bot.New(bcfg)
@@ -44,7 +46,7 @@ func coreApps(cfg *configs.Config) []*core.App {
 	out := make([]*core.App, 0, len(cfg.Apps))
 	for _, n := range sortedKeys(cfg.Apps) {
 		a := cfg.Apps[n]
-		app := &core.App{Name: n, Target: core.TargetKind(a.Target.Kind), ReleaseTeams: a.ReleaseTeams,
+		app := &core.App{Name: n, Target: core.TargetKind(a.Target.ArtifactKind()), ReleaseTeams: a.ReleaseTeams,
 			ApproverTeams: a.ApproverTeams, Releasers: members(cfg, a.ReleaseTeams), Approvers: members(cfg, a.ApproverTeams),
 			Repo: a.Repo, MainBranch: a.MainBranch, Job: a.JenkinsJob, Policy: policy(a.Policy)}
 		for _, c := range a.Chats {

@@ -43,7 +43,8 @@ func (p *parts) listeners(sys *System, opsCfg web.OpsConfig) error {
 		return err
 	}
 	wcfg := web.Config{Addr: cfg.Server.WebAddr, Token: cfg.Server.APIToken.Value(), TrustedUserHeader: cfg.Server.TrustedUserHeader,
-		Engine: sys.Engine, Records: sys.Store, Texts: sys.Bot, Language: cfg.Language, Zone: cfg.Zone(),
+		TrustedProxies: cfg.Server.TrustedProxyPrefixes(),
+		Engine:         sys.Engine, Records: sys.Store, Texts: sys.Bot, Language: cfg.Language, Zone: cfg.Zone(),
 		Clock: p.clock, Logger: log.With("service", "web")}
 	if len(cfg.Windows) > 0 {
 		wcfg.Windows = p.windows

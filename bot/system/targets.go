@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/dingops/dingops/adapters/argocd"
 	"github.com/dingops/dingops/adapters/container/kubernetes"
 	"github.com/dingops/dingops/adapters/container/script"
 	"github.com/dingops/dingops/adapters/dingtalk"
@@ -55,6 +56,8 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 			return nil, fmt.Errorf("a miniapp target needs the dingtalk section")
 		}
 		return miniapp.New(miniapp.Config{App: app, AgentID: s.AgentID, OpUnionID: s.OpUnionID, Logger: log}, dt)
+	case *configs.ArgoCD:
+		return argocdDeployer(s, log)
 	}
 	return nil, fmt.Errorf("target kind %s is not available in this build", t.Kind)
 }
@@ -73,16 +76,32 @@ func ossDeployer(app string, o *configs.OSS, log *slog.Logger) (core.Deployer, e
 
 func kubeDeployer(k *configs.Kubernetes, log *slog.Logger) (core.Deployer, error) {
 	c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), PollInterval: k.PollInterval.Std(),
-		NoRevert: !*k.RevertOnFailure, Logger: log}
+		NoRevert: !*k.RevertOnFailure, Logger: log,
+		GitOps: kubernetes.GitOps{AllowOverride: k.AllowGitOpsOverride, InstanceLabel: k.ArgoCDInstanceLabel,
+			ArgoCDNamespace: k.ArgoCDNamespace}}
 	for _, d := range k.Deployments {
 		c.Workloads = append(c.Workloads, kubernetes.Workload{Deployment: d.Deployment, Container: d.Container})
 	}
-	if r := k.Registry; r != nil {
-		c.Registry = &kubernetes.RegistryConfig{Endpoint: r.URL, Username: r.User, Password: r.Password.Value()}
-	}
+	c.Registry = registry(k.Registry)
 	cs, err := kubernetes.NewClientset(k.Kubeconfig)
 	if err != nil {
 		return nil, err
 	}
 	return kubernetes.New(c, cs)
+}
+
+func argocdDeployer(a *configs.ArgoCD, log *slog.Logger) (core.Deployer, error) {
+	return argocd.New(argocd.Config{Server: a.Server, Token: a.Token.Value(), Application: a.Application,
+		AppNamespace: a.AppNamespace, Project: a.Project,
+		Image: argocd.Image{Repository: a.Image.Repository, SourcePosition: a.Image.SourcePosition,
+			KustomizeName: a.Image.KustomizeName, HelmParameter: a.Image.HelmParameter, HelmValue: a.Image.HelmValue},
+		Timeout: a.Timeout.Std(), PollInterval: a.PollInterval.Std(), Registry: registry(a.Registry), Logger: log})
+}
+
+// registry is a target's optional image-registry check.
+func registry(r *configs.RegistryCheck) *kubernetes.RegistryConfig {
+	if r == nil {
+		return nil
+	}
+	return &kubernetes.RegistryConfig{Endpoint: r.URL, Username: r.User, Password: r.Password.Value()}
 }

@@ -12,7 +12,7 @@ import (
 // auditKinds are the event kinds the filter offers, in a reading order.
 var auditKinds = []core.AuditKind{core.AuditRequest, core.AuditRecord, core.AuditApprove, core.AuditReject,
 	core.AuditRefusal, core.AuditOverride, core.AuditLock, core.AuditUnlock, core.AuditTransition, core.AuditStep,
-	core.AuditCancel, core.AuditExpire, core.AuditConfig}
+	core.AuditCancel, core.AuditExpire, core.AuditConfig, core.AuditTargetNote}
 
 // maxAuditShown bounds the rows one page shows; `dingops audit` exports all.
 const maxAuditShown = 500

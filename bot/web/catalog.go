@@ -83,6 +83,7 @@ var webZH = map[string]string{
 	"audit.kind.cancel":          "取消",
 	"audit.kind.expire":          "过期",
 	"audit.kind.config_load":     "加载配置",
+	"audit.kind.target_note":     "目标提示（如 GitOps 覆盖）",
 
 	"locks.title":   "当前的锁",
 	"locks.empty":   "没有应用被锁定。",
@@ -188,6 +189,7 @@ var webEN = map[string]string{
 	"audit.kind.cancel":          "cancel",
 	"audit.kind.expire":          "expire",
 	"audit.kind.config_load":     "configuration load",
+	"audit.kind.target_note":     "target caveat (e.g. GitOps override)",
 
 	"locks.title":   "Current locks",
 	"locks.empty":   "No app is locked.",

@@ -77,6 +77,9 @@ func (d *Deployer) plan(ctx context.Context, image string) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
+		if _, err := d.owned(ctx, dep); err != nil {
+			return nil, err // an owner appeared after the check: change nothing
+		}
 		t := target{group: g, previous: map[string]string{}, observed: dep}
 		for _, c := range g.containers {
 			t.previous[c] = container(dep, c).Image

@@ -57,7 +57,9 @@ type Config struct {
 	// Registry, when set, makes Check ask the image registry whether the
 	// image exists, and lets Resolve look up digests.
 	Registry *RegistryConfig
-	Logger   *slog.Logger
+	// GitOps decides what happens to Deployments Argo CD or Flux manage.
+	GitOps GitOps
+	Logger *slog.Logger
 }
 
 // deploymentsAPI is the slice of client-go the deployer uses: the verbs
@@ -79,6 +81,7 @@ type Deployer struct {
 var (
 	_ core.Deployer         = (*Deployer)(nil)
 	_ core.ArtifactResolver = (*Deployer)(nil)
+	_ core.CheckNoter       = (*Deployer)(nil)
 )
 
 // New validates cfg and builds a Deployer over cs.
@@ -188,26 +191,42 @@ func containerNames(dep *appsv1.Deployment) []string {
 }
 
 // Check refuses an artifact that is not a valid image reference, a target
-// whose Deployments or containers are missing or paused, and, with a
-// registry configured, an image the registry does not hold.
+// whose Deployments or containers are missing or paused, or reconciled by
+// Argo CD or Flux (unless GitOps.AllowOverride), and, with a registry
+// configured, an image the registry does not hold.
 func (d *Deployer) Check(ctx context.Context, a core.Artifact) error {
+	_, err := d.CheckNotes(ctx, a)
+	return err
+}
+
+// CheckNotes is Check, also returning what the approval card must show: a
+// GitOps-managed Deployment deployed under the override, a Helm-managed one.
+func (d *Deployer) CheckNotes(ctx context.Context, a core.Artifact) ([]string, error) {
 	ref, err := imageOf(a)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	var notes []string
 	for _, g := range d.groups() {
 		dep, err := d.get(ctx, g)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if dep.Spec.Paused {
-			return fmt.Errorf("deployment %q is paused: resume it (kubectl rollout resume) before deploying %s",
+			return nil, fmt.Errorf("deployment %q is paused: resume it (kubectl rollout resume) before deploying %s",
 				g.deployment, a.Label())
+		}
+		note, err := d.owned(ctx, dep)
+		if err != nil {
+			return nil, err
+		}
+		if note != "" {
+			notes = append(notes, note)
 		}
 	}
 	if d.reg == nil {
-		return nil
+		return notes, nil
 	}
 	_, err = d.reg.digest(ctx, ref)
-	return err
+	return notes, err
 }

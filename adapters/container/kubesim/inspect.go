@@ -18,6 +18,7 @@ type DeploymentView struct {
 	Name               string
 	Containers         []Container
 	Annotations        map[string]string
+	Labels             map[string]string
 	Generation         int64
 	ObservedGeneration int64
 	Desired            int32
@@ -82,7 +83,7 @@ func (s *Sim) Deployment(namespace, name string) (DeploymentView, bool) {
 // view builds a snapshot; s.mu is held.
 func (s *Sim) view(d *appsv1.Deployment) DeploymentView {
 	v := DeploymentView{Namespace: d.Namespace, Name: d.Name, Containers: containers(&d.Spec.Template),
-		Annotations: maps.Clone(d.Annotations), Generation: d.Generation,
+		Annotations: maps.Clone(d.Annotations), Labels: maps.Clone(d.Labels), Generation: d.Generation,
 		ObservedGeneration: d.Status.ObservedGeneration, Desired: *d.Spec.Replicas, Replicas: d.Status.Replicas,
 		Updated: d.Status.UpdatedReplicas, Available: d.Status.AvailableReplicas, Paused: d.Spec.Paused,
 		Rollout: RolloutStatus(d)}

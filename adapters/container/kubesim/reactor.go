@@ -257,8 +257,10 @@ func validateContainers(cs []corev1.Container, path *field.Path) field.ErrorList
 // create makes a seeded Deployment through the clientset, as a user would.
 func (s *Sim) create(seed Seed) error {
 	lbl := map[string]string{"app": seed.Name}
+	own := maps.Clone(lbl)
+	maps.Copy(own, seed.Labels)
 	d := &appsv1.Deployment{
-		ObjectMeta: metav1.ObjectMeta{Name: seed.Name, Namespace: seed.Namespace, Labels: maps.Clone(lbl),
+		ObjectMeta: metav1.ObjectMeta{Name: seed.Name, Namespace: seed.Namespace, Labels: own,
 			Annotations: maps.Clone(seed.Annotations)},
 		Spec: appsv1.DeploymentSpec{
 			Selector: &metav1.LabelSelector{MatchLabels: maps.Clone(lbl)},

@@ -78,7 +78,10 @@ type Seed struct {
 	// math.MaxInt32 means no deadline, as in Kubernetes).
 	ProgressDeadlineSeconds int32
 	Annotations             map[string]string
-	Paused                  bool
+	// Labels are added to the Deployment's own labels (beside app=Name),
+	// e.g. the ownership labels Argo CD, Flux or Helm set.
+	Labels map[string]string
+	Paused bool
 }
 
 // Container is one container of a pod template.
