@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"os/user"
 	"syscall"
-	_ "time/tzdata" // Asia/Shanghai and every other zone, even in a scratch image
 
 	"github.com/dingops/dingops/bot/cli"
 	"github.com/dingops/dingops/bot/playground"

@@ -77,7 +77,7 @@ func (f formatter) value(v any) string {
 	case core.ReleaseID:
 		return x.String()
 	case time.Duration:
-		return f.duration(x)
+		return Duration(x)
 	case nil:
 		return ""
 	case []any:
@@ -127,7 +127,9 @@ func (f formatter) time(t time.Time) string {
 	return t.In(f.zone).Format("01-02 15:04 MST")
 }
 
-func (f formatter) duration(d time.Duration) string {
+// Duration is how every reply, card, digest and dashboard page shows a
+// duration: 850ms, 45.0s, 4m12s, 1h02m.
+func Duration(d time.Duration) string {
 	switch {
 	case d < time.Second:
 		return fmt.Sprintf("%dms", d.Milliseconds())

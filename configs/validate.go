@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	_ "time/tzdata" // mustZone and every time_zone load without the host's zoneinfo (a scratch image)
 )
 
 // validator applies defaults and checks a decoded Config, adding every
@@ -299,7 +300,7 @@ func setDur(d *Duration, def time.Duration) {
 func mustZone(name string) Zone {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		panic(err) // time/tzdata is linked into the binary
+		panic(err) // cannot happen: this package links time/tzdata
 	}
 	return Zone{Name: name, Loc: loc}
 }

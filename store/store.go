@@ -45,10 +45,6 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // IsPostgres reports whether dsn names a PostgreSQL database.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
@@ -58,7 +54,7 @@ func IsPostgres(dsn string) bool {
 // file: URI). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if o.Clock == nil {
-		o.Clock = systemClock{}
+		o.Clock = core.WallClock{}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

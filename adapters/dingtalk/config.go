@@ -78,11 +78,6 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-type systemClock struct{}
-
-// Now is the system time.
-func (systemClock) Now() time.Time { return time.Now() }
-
 // withDefaults fills in what was left empty and checks the rest.
 func (c Config) withDefaults() (Config, error) {
 	if c.ClientID == "" || c.ClientSecret == "" {
@@ -105,7 +100,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.ConnectTimeout = DefaultConnectTimeout
 	}
 	if c.Clock == nil {
-		c.Clock = systemClock{}
+		c.Clock = core.WallClock{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

@@ -55,17 +55,13 @@ func trimETag(s string) string {
 
 // engineFor builds an engine with one app on a real store; bob approves.
 func engineFor(t testing.TB, s *store.Store, app string, kind core.TargetKind, d core.Deployer) *core.Engine {
-	e, err := core.NewEngine(core.Config{Releases: s, Locks: s, Audit: s, Clock: realClock{},
+	e, err := core.NewEngine(core.Config{Releases: s, Locks: s, Audit: s, Clock: core.WallClock{},
 		Apps: []*core.App{{Name: app, Target: kind, Chats: []string{"cid"}, Releasers: []string{"alice"},
 			Approvers: []string{"bob"}, Policy: core.DefaultPolicy()}},
 		Deployers: map[string]core.Deployer{app: d}})
 	require.NoError(t, err)
 	return e
 }
-
-type realClock struct{}
-
-func (realClock) Now() time.Time { return time.Now() }
 
 var alice = core.Actor{StaffID: "alice", Origin: core.OriginText}
 var bob = core.Actor{StaffID: "bob", Origin: core.OriginCard}

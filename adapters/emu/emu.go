@@ -1,6 +1,10 @@
 // Package emu is the plumbing the emulators share: an HTTP listener on
 // 127.0.0.1 with a closing signal, and a wait that honours the client going
-// away and the emulator closing (for round-trip delays and hang faults).
+// away and the emulator closing (for round-trip delays and hang faults); a
+// queue of injected faults; and, for the OSS and CDN emulators, Server (the
+// listener with its delay, clock, logger and request numbers), Failure (an
+// injected error with the service's defaults) and Log (the bounded request
+// log).
 package emu
 
 import (

@@ -33,10 +33,6 @@ type group struct {
 	key  string // window posts: the post key, plus these apps when they are not all of the post's
 }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 func (c Config) withDefaults() (Config, error) {
 	if c.Sender == nil || c.Guard == nil {
 		return c, errors.New("announcements: a sender and a store are required")
@@ -65,7 +61,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Owner = defaultOwner()
 	}
 	if c.Clock == nil {
-		c.Clock = systemClock{}
+		c.Clock = core.WallClock{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)

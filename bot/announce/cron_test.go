@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dingops/dingops/adapters/dingtalk"
+	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/core/coretest"
 	"github.com/dingops/dingops/store"
 	"github.com/dingops/dingops/store/storetest"
@@ -48,7 +49,7 @@ func TestCronChainSurvivesPanic(t *testing.T) {
 	require.NoError(t, err)
 	posts := []Post{{Chat: "platform", ConversationID: "cidPlatform==", Kind: WeeklyDigest, Apps: []string{"web"}, Schedule: "* * * * * *"}}
 	cfg := f.config(&panicOnce{next: client}, "r", posts, testCalendar(t))
-	cfg.Clock = systemClock{}
+	cfg.Clock = core.WallClock{}
 	seconds := cron.NewParser(cron.Second | cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 	svc, err := newService(cfg, seconds)
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/core"
 )
 
@@ -148,21 +149,8 @@ func (r *Renderer) appDigest(lang string, a AppDigest) string {
 		lines = append(lines, r.t(lang, "announce.digest.failures", "list", list))
 	}
 	if a.Recovered > 0 {
-		lines = append(lines, r.t(lang, "announce.digest.recover", "median", duration(a.MedianRecover),
-			"max", duration(a.MaxRecover)))
+		lines = append(lines, r.t(lang, "announce.digest.recover", "median", bot.Duration(a.MedianRecover),
+			"max", bot.Duration(a.MaxRecover)))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// duration is the bot's short form: 45.0s, 4m12s, 1h02m.
-func duration(d time.Duration) string {
-	switch {
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
-	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -58,7 +59,8 @@ func runRecord(ctx context.Context, env Env, args []string) int {
 }
 
 func refusalOrFail(env Env, sys *system.System, cmd string, err error) int {
-	if _, ok := err.(*core.Refusal); ok {
+	var refusal *core.Refusal
+	if errors.As(err, &refusal) {
 		fmt.Fprintf(env.Stderr, "dingops %s: %s\n", cmd, sys.Bot.RefusalText(sys.Bot.Lang(), err))
 		return 1
 	}

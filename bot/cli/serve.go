@@ -43,7 +43,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	}
 	host, _ := os.Hostname()
 	load := web.ConfigLoad{Path: *cfgPath, Config: cfg, Version: env.Version, Replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
-	if err := web.AuditConfigLoad(ctx, sys.Store, system.Clock{}, load); err != nil {
+	if err := web.AuditConfigLoad(ctx, sys.Store, core.WallClock{}, load); err != nil {
 		return fail(env, "serve", err)
 	}
 	return serve(ctx, env, sys, log)

@@ -2,8 +2,9 @@
 // approvals, releases and rollbacks with their timings, the DingTalk stream
 // and OpenAPI, announcements and lock waits. It counts through decorators of
 // the engine's ports (Notifier, LockStore, AuditLog), so the engine stays
-// free of metrics code, and through small observer interfaces that the
-// transports call.
+// free of metrics code, and through methods (CommandHandled, OpenAPICall,
+// AnnouncementSent, …) that match the one-method observer interfaces the
+// transports and clients declare for themselves.
 //
 // Every collector lives on the Metrics' own registry, never the global one,
 // so tests and the playground can build as many as they like.

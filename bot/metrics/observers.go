@@ -3,66 +3,15 @@ package metrics
 import (
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
-
-// The observer interfaces below are what transports and clients call to be
-// counted. Each is one method so a package can declare the same shape for
-// itself and stay free of Prometheus; *Metrics and Nop implement them all.
-
-// CommandObserver counts chat commands (the stream transport, `dingops chat`).
-type CommandObserver interface {
-	CommandHandled(command, outcome string)
-}
-
-// StreamObserver counts reconnections of the DingTalk stream.
-type StreamObserver interface {
-	StreamReconnected()
-}
-
-// OpenAPIObserver times DingTalk OpenAPI calls (the dingtalk client).
-type OpenAPIObserver interface {
-	OpenAPICall(api string, took time.Duration, err error)
-}
-
-// AnnouncementObserver counts scheduled announcements.
-type AnnouncementObserver interface {
-	AnnouncementSent(kind string, err error)
-}
 
 // ReconnectCounter is a stream transport that counts its own reconnections
 // (bot/stream's Transport does).
 type ReconnectCounter interface {
 	Reconnects() int64
 }
-
-var (
-	_ CommandObserver      = (*Metrics)(nil)
-	_ StreamObserver       = (*Metrics)(nil)
-	_ OpenAPIObserver      = (*Metrics)(nil)
-	_ AnnouncementObserver = (*Metrics)(nil)
-	_ CommandObserver      = Nop{}
-	_ StreamObserver       = Nop{}
-	_ OpenAPIObserver      = Nop{}
-	_ AnnouncementObserver = Nop{}
-)
-
-// Nop observes nothing: the default of a component built without metrics.
-type Nop struct{}
-
-// CommandHandled does nothing.
-func (Nop) CommandHandled(string, string) {}
-
-// StreamReconnected does nothing.
-func (Nop) StreamReconnected() {}
-
-// OpenAPICall does nothing.
-func (Nop) OpenAPICall(string, time.Duration, error) {}
-
-// AnnouncementSent does nothing.
-func (Nop) AnnouncementSent(string, error) {}
 
 // streamCollector exports dingops_stream_reconnects_total from its own
 // count plus any watched transports, and dingops_stream_connected for

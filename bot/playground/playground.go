@@ -211,7 +211,7 @@ func (p *Playground) Dir() string { return p.dir }
 
 func (p *Playground) clock() core.Clock {
 	if p.opts.Clock == nil {
-		return system.Clock{}
+		return core.WallClock{}
 	}
 	return p.opts.Clock
 }

@@ -13,7 +13,6 @@ package system
 import (
 	"context"
 	"log/slog"
-	"time"
 
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/metrics"
@@ -73,13 +72,6 @@ func (s *System) Close() {
 
 func (s *System) onClose(f func()) { s.closers = append(s.closers, f) }
 
-// Clock is the wall clock: the one time source of a running dingops, which
-// tests replace through Options.Clock.
-type Clock struct{}
-
-// Now implements core.Clock.
-func (Clock) Now() time.Time { return time.Now() }
-
 // parts is what the assembly steps share.
 type parts struct {
 	cfg     *configs.Config
@@ -100,7 +92,7 @@ func Assemble(ctx context.Context, cfg *configs.Config, o Options) (_ *System, e
 		p.log = slog.New(slog.DiscardHandler)
 	}
 	if p.clock == nil {
-		p.clock = Clock{}
+		p.clock = core.WallClock{}
 	}
 	sys := &System{Config: cfg}
 	ws, probs, err := buildWindows(cfg)

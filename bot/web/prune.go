@@ -55,7 +55,7 @@ func NewPruner(cfg PrunerConfig) *Pruner {
 		cfg.Interval = time.Hour
 	}
 	if cfg.Clock == nil {
-		cfg.Clock = systemClock{}
+		cfg.Clock = core.WallClock{}
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -107,7 +107,3 @@ func (p *Pruner) PruneOnce(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }

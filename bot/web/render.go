@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/core"
 )
 
@@ -168,19 +169,12 @@ func (v *view) Time(t time.Time) string {
 // Clock shows a time of day in t's own zone (window spans).
 func (v *view) Clock(t time.Time) string { return t.Format("15:04") }
 
-// Dur shows a duration the way the cards do.
+// Dur shows a duration the way the cards do; "-" when there is none.
 func (v *view) Dur(d time.Duration) string {
-	switch {
-	case d <= 0:
+	if d <= 0 {
 		return "-"
-	case d < time.Second:
-		return fmt.Sprintf("%dms", d.Milliseconds())
-	case d < time.Minute:
-		return fmt.Sprintf("%.1fs", d.Seconds())
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 	}
-	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	return bot.Duration(d)
 }
 
 // Weekday words a weekday.

@@ -121,7 +121,7 @@ func (c Config) withDefaults() Config {
 		c.MaxBody = 64 << 10
 	}
 	if c.Clock == nil {
-		c.Clock = systemClock{}
+		c.Clock = core.WallClock{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))

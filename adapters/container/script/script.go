@@ -86,7 +86,7 @@ func (d *Deployer) Check(ctx context.Context, a core.Artifact) error {
 	}
 	var out bytes.Buffer
 	if err := d.exec(ctx, d.cfg.CheckCommand, d.env(a, nil), &out); err != nil {
-		return fmt.Errorf("%s: artifact %s cannot be deployed: %v: %s", d.cfg.App, a.Label(), err, tail(out.String()))
+		return fmt.Errorf("%s: artifact %s cannot be deployed: %w: %s", d.cfg.App, a.Label(), err, tail(out.String()))
 	}
 	return nil
 }
@@ -101,7 +101,7 @@ func (d *Deployer) Deploy(ctx context.Context, req core.DeployRequest) error {
 	}
 	if err := d.exec(ctx, d.cfg.Command, d.env(req.Artifact, &req), w); err != nil {
 		if ctx.Err() != nil {
-			err = fmt.Errorf("%w (%v)", ctx.Err(), err)
+			err = fmt.Errorf("%w (%w)", ctx.Err(), err)
 		}
 		return fmt.Errorf("deploying %s to %s with %s: %w: %s", req.Artifact.Label(), d.cfg.App, d.cfg.Command[0], err, tail(out.String()))
 	}
@@ -116,7 +116,7 @@ func (d *Deployer) Live(ctx context.Context) (core.Artifact, error) {
 	}
 	var out bytes.Buffer
 	if err := d.exec(ctx, d.cfg.LiveCommand, d.env(core.Artifact{}, nil), &out); err != nil {
-		return core.Artifact{}, fmt.Errorf("%s: live command failed: %v: %s", d.cfg.App, err, tail(out.String()))
+		return core.Artifact{}, fmt.Errorf("%s: live command failed: %w: %s", d.cfg.App, err, tail(out.String()))
 	}
 	ref := strings.TrimSpace(out.String())
 	if i := strings.LastIndexByte(ref, '\n'); i >= 0 {

@@ -3,6 +3,7 @@ package script_test
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -68,6 +69,20 @@ func TestLiveUnknownWithoutCommand(t *testing.T) {
 	assert.Error(t, d.Check(context.Background(), core.Artifact{Ref: "a\nb"}))
 	_, err = script.New(script.Config{App: "web"}, nil)
 	assert.Error(t, err)
+}
+
+// TestErrorsWrapTheCause: a failing check, deploy or live command keeps its
+// exit error in the chain (errors.As), not only its text.
+func TestErrorsWrapTheCause(t *testing.T) {
+	ctx := context.Background()
+	d, err := script.New(script.Config{App: "web", Command: []string{"false"}, CheckCommand: []string{"false"},
+		LiveCommand: []string{"false"}}, nil)
+	require.NoError(t, err)
+	var exit *exec.ExitError
+	assert.ErrorAs(t, d.Check(ctx, core.Artifact{Ref: "reg/web:v1"}), &exit, "check")
+	assert.ErrorAs(t, d.Deploy(ctx, core.DeployRequest{App: "web", Artifact: core.Artifact{Ref: "reg/web:v1"}}), &exit, "deploy")
+	_, err = d.Live(ctx)
+	assert.ErrorAs(t, err, &exit, "live")
 }
 
 type captured struct{ b []byte }

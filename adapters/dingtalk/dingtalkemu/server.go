@@ -106,7 +106,7 @@ func (o Options) withDefaults() Options {
 	o.Addr = orStr(o.Addr, "127.0.0.1:0")
 	o.CorpID = orStr(o.CorpID, "dingemucorp")
 	if o.Clock == nil {
-		o.Clock = realClock{}
+		o.Clock = core.WallClock{}
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -190,11 +190,6 @@ func (s *Server) done() bool {
 		return false
 	}
 }
-
-type realClock struct{}
-
-// Now is the system time.
-func (realClock) Now() time.Time { return time.Now() }
 
 func orStr(s, def string) string {
 	if s == "" {

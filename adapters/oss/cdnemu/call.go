@@ -84,10 +84,5 @@ func (c *call) json(status int, body map[string]any) {
 func (s *Server) record(c *call) {
 	s.log.Debug("cdnemu request", "action", c.action, "status", c.rec.Status, "code", c.rec.Code,
 		"request_id", c.id)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.requests = append(s.requests, c.rec)
-	if over := len(s.requests) - s.opts.MaxLog; over > 0 {
-		s.requests = append(s.requests[:0:0], s.requests[over:]...)
-	}
+	s.requests.Add(c.rec)
 }

@@ -1,6 +1,10 @@
 package cdnemu
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/dingops/dingops/adapters/emu"
+)
 
 // Fault makes requests for one action fail or hang.
 type Fault struct {
@@ -26,22 +30,10 @@ func faultCount(f *Fault) *int { return &f.Count }
 
 func (s *Server) applyFault(c *call, f Fault) {
 	if f.Hang {
-		select {
-		case <-c.r.Context().Done():
-		case <-s.l.Closing():
-		}
+		s.base.Hang(c.r.Context())
 		c.rec.Code = "Hang"
 		return
 	}
-	e := &apiError{f.Status, f.Code, f.Message}
-	if e.status == 0 {
-		e.status = http.StatusServiceUnavailable
-	}
-	if e.code == "" {
-		e.code = "ServiceUnavailable"
-	}
-	if e.message == "" {
-		e.message = "Injected fault."
-	}
-	c.fail(e)
+	e := emu.Failure{Status: f.Status, Code: f.Code, Message: f.Message}.Or(http.StatusServiceUnavailable, "ServiceUnavailable")
+	c.fail(&apiError{e.Status, e.Code, e.Message})
 }

@@ -28,21 +28,15 @@ func (s *Server) Refreshed() []string {
 
 // Requests returns the logged requests, oldest first.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Params = cloneValues(r.Params)
-		out[i] = r
-	}
-	return out
+	return s.requests.List(func(r Request) Request { r.Params = cloneValues(r.Params); return r })
 }
 
 // Reset forgets tasks and logged requests.
 func (s *Server) Reset() {
 	s.mu.Lock()
-	s.tasks, s.requests = nil, nil
+	s.tasks = nil
 	s.mu.Unlock()
+	s.requests.Reset()
 }
 
 // AddCredential lets requests signed by ak with secret in.

@@ -7,17 +7,13 @@
 package cdnemu
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"github.com/dingops/dingops/adapters/emu"
-	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/dingops/dingops/adapters/emu"
 )
 
 // Options configure a Server.
@@ -42,35 +38,25 @@ type Options struct {
 // Server is a CDN OpenAPI emulator. Use New.
 type Server struct {
 	opts     Options
+	base     *emu.Server
 	log      *slog.Logger
 	idPrefix string
-	l        *emu.Listener
-
-	mu       sync.Mutex
-	creds    map[string]string
-	delay    time.Duration
 	faults   *emu.Faults[Fault]
-	tasks    []Task
-	requests []Request
-	nonces   map[string]bool
-	seq      uint64
+	requests *emu.Log[Request]
+
+	mu     sync.Mutex
+	creds  map[string]string
+	tasks  []Task
+	nonces map[string]bool
 }
 
 // New makes a server; it serves once Start is called (or when mounted as
 // an http.Handler).
 func New(opts Options) *Server {
-	if opts.MaxLog <= 0 {
-		opts.MaxLog = 1000
-	}
-	if opts.Addr == "" {
-		opts.Addr = "127.0.0.1:0"
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s := &Server{opts: opts, log: log, idPrefix: randomHex(4), l: emu.NewListener(), faults: emu.NewFaults(faultCount),
-		creds: map[string]string{}, delay: opts.Delay, nonces: map[string]bool{}}
+	base := emu.NewServer(emu.ServerConfig{Name: "cdnemu", Addr: opts.Addr, Delay: opts.Delay, Clock: opts.Clock,
+		Logger: opts.Logger})
+	s := &Server{opts: opts, base: base, log: base.Log, idPrefix: emu.RandomHex(4), faults: emu.NewFaults(faultCount),
+		requests: emu.NewLog[Request](opts.MaxLog), creds: map[string]string{}, nonces: map[string]bool{}}
 	for ak, sk := range opts.Credentials {
 		s.creds[ak] = sk
 	}
@@ -78,33 +64,26 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background.
-func (s *Server) Start() error { return s.l.Start(s.opts.Addr, s, "cdnemu", s.log) }
+func (s *Server) Start() error { return s.base.Serve(s) }
 
 // Addr is the host:port the server listens on ("" before Start); it is
 // what the client's Endpoint must be set to (with Protocol "HTTP").
-func (s *Server) Addr() string { return s.l.Addr() }
+func (s *Server) Addr() string { return s.base.Addr() }
 
 // URL is http://Addr.
-func (s *Server) URL() string { return "http://" + s.Addr() }
+func (s *Server) URL() string { return s.base.URL() }
 
 // Close stops serving and releases requests held by a hang fault.
-func (s *Server) Close() error { return s.l.Close() }
+func (s *Server) Close() error { return s.base.Close() }
 
 // SetDelay changes the delay added to each request.
-func (s *Server) SetDelay(d time.Duration) {
-	s.mu.Lock()
-	s.delay = d
-	s.mu.Unlock()
-}
+func (s *Server) SetDelay(d time.Duration) { s.base.SetDelay(d) }
 
 // ServeHTTP answers one OpenAPI request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(w, r)
 	defer s.record(c)
-	s.mu.Lock()
-	delay := s.delay
-	s.mu.Unlock()
-	if !s.wait(r.Context(), delay) {
+	if !s.base.Hold(r.Context()) {
 		return
 	}
 	if f, ok := s.faults.Take(func(f Fault) bool { return f.Action == "" || f.Action == c.action }); ok {
@@ -126,28 +105,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) wait(ctx context.Context, d time.Duration) bool { return s.l.Wait(ctx, d) }
-
-func (s *Server) now() time.Time {
-	if s.opts.Clock != nil {
-		return s.opts.Clock.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+func (s *Server) now() time.Time { return s.base.Now() }
 
 func (s *Server) nextID() (requestID string, n uint64) {
-	s.mu.Lock()
-	s.seq++
-	n = s.seq
-	s.mu.Unlock()
+	n = s.base.Next()
 	h := fmt.Sprintf("%s%024X", s.idPrefix, n)
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], n
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(rand.Reader, b); err != nil {
-		return strings.Repeat("0", 2*n)
-	}
-	return strings.ToUpper(hex.EncodeToString(b))
 }

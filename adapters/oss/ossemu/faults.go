@@ -1,6 +1,10 @@
 package ossemu
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/dingops/dingops/adapters/emu"
+)
 
 // Fault makes requests of one operation fail or hang, for tests and the
 // playground's failure buttons.
@@ -32,22 +36,10 @@ func faultCount(f *Fault) *int { return &f.Count }
 
 func (s *Server) applyFault(c *call, f Fault) {
 	if f.Hang {
-		select {
-		case <-c.r.Context().Done():
-		case <-s.l.Closing():
-		}
+		s.base.Hang(c.r.Context())
 		c.rec.Code = "Hang"
 		return
 	}
-	e := &apiError{status: f.Status, code: f.Code, message: f.Message}
-	if e.status == 0 {
-		e.status = http.StatusInternalServerError
-	}
-	if e.code == "" {
-		e.code = "InternalError"
-	}
-	if e.message == "" {
-		e.message = "Injected fault."
-	}
-	c.fail(e)
+	e := emu.Failure{Status: f.Status, Code: f.Code, Message: f.Message}.Or(http.StatusInternalServerError, "InternalError")
+	c.fail(&apiError{status: e.Status, code: e.Code, message: e.Message})
 }

@@ -82,19 +82,8 @@ func (s *Server) Seed(bucket, key string, body []byte, header http.Header) Objec
 
 // Requests returns the logged requests, oldest first.
 func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		r.Header = r.Header.Clone()
-		out[i] = r
-	}
-	return out
+	return s.requests.List(func(r Request) Request { r.Header = r.Header.Clone(); return r })
 }
 
 // ResetRequests empties the request log.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	s.requests = nil
-	s.mu.Unlock()
-}
+func (s *Server) ResetRequests() { s.requests.Reset() }

@@ -7,17 +7,13 @@
 package ossemu
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"github.com/dingops/dingops/adapters/emu"
-	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/dingops/dingops/adapters/emu"
 )
 
 // Options configure a Server.
@@ -52,34 +48,24 @@ type Options struct {
 // Server is an OSS emulator. Its zero value is not usable; call New.
 type Server struct {
 	opts     Options
+	base     *emu.Server
 	log      *slog.Logger
 	idPrefix string
-	l        *emu.Listener
-
-	mu       sync.Mutex
-	buckets  map[string]map[string]*object
-	creds    map[string]string
-	delay    time.Duration
 	faults   *emu.Faults[Fault]
-	requests []Request
-	seq      uint64
+	requests *emu.Log[Request]
+
+	mu      sync.Mutex
+	buckets map[string]map[string]*object
+	creds   map[string]string
 }
 
 // New makes a server with opts; it serves once Start is called (or when
 // mounted as an http.Handler).
 func New(opts Options) *Server {
-	if opts.MaxLog <= 0 {
-		opts.MaxLog = 1000
-	}
-	if opts.Addr == "" {
-		opts.Addr = "127.0.0.1:0"
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	s := &Server{opts: opts, log: log, idPrefix: strings.ToUpper(randomHex(4)), l: emu.NewListener(), faults: emu.NewFaults(faultCount),
-		buckets: map[string]map[string]*object{}, creds: map[string]string{}, delay: opts.Delay}
+	base := emu.NewServer(emu.ServerConfig{Name: "ossemu", Addr: opts.Addr, Delay: opts.Delay, Clock: opts.Clock,
+		Logger: opts.Logger})
+	s := &Server{opts: opts, base: base, log: base.Log, idPrefix: emu.RandomHex(4), faults: emu.NewFaults(faultCount),
+		requests: emu.NewLog[Request](opts.MaxLog), buckets: map[string]map[string]*object{}, creds: map[string]string{}}
 	for _, b := range opts.Buckets {
 		s.buckets[b] = map[string]*object{}
 	}
@@ -90,30 +76,22 @@ func New(opts Options) *Server {
 }
 
 // Start listens on Options.Addr and serves in the background.
-func (s *Server) Start() error { return s.l.Start(s.opts.Addr, s, "ossemu", s.log) }
+func (s *Server) Start() error { return s.base.Serve(s) }
 
 // Addr is the host:port the server listens on ("" before Start).
-func (s *Server) Addr() string { return s.l.Addr() }
+func (s *Server) Addr() string { return s.base.Addr() }
 
 // URL is the endpoint to give oss.New, e.g. http://127.0.0.1:41234.
-func (s *Server) URL() string { return "http://" + s.Addr() }
+func (s *Server) URL() string { return s.base.URL() }
 
 // Close stops serving and releases requests held by a hang fault.
-func (s *Server) Close() error { return s.l.Close() }
+func (s *Server) Close() error { return s.base.Close() }
 
 // SetDelay changes the round-trip delay for the requests that follow.
-func (s *Server) SetDelay(d time.Duration) {
-	s.mu.Lock()
-	s.delay = d
-	s.mu.Unlock()
-}
+func (s *Server) SetDelay(d time.Duration) { s.base.SetDelay(d) }
 
 // Delay is the current round-trip delay.
-func (s *Server) Delay() time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.delay
-}
+func (s *Server) Delay() time.Duration { return s.base.Delay() }
 
 // AddCredential lets requests signed by ak with secret in.
 func (s *Server) AddCredential(ak, secret string) {
@@ -135,7 +113,7 @@ func (s *Server) CreateBucket(name string) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := s.newCall(w, r)
 	defer s.record(c)
-	if !s.wait(r.Context(), s.Delay()) {
+	if !s.base.Hold(r.Context()) {
 		return
 	}
 	if f, ok := s.faults.Take(func(f Fault) bool { return f.Op == "" || f.Op == c.op }); ok {
@@ -167,28 +145,6 @@ func (s *Server) dispatch(c *call) {
 	}
 }
 
-// wait sleeps d unless the client gives up or the server closes first.
-func (s *Server) wait(ctx context.Context, d time.Duration) bool { return s.l.Wait(ctx, d) }
+func (s *Server) now() time.Time { return s.base.Now() }
 
-func (s *Server) now() time.Time {
-	if s.opts.Clock != nil {
-		return s.opts.Clock.Now().UTC()
-	}
-	return time.Now().UTC()
-}
-
-func (s *Server) nextRequestID() string {
-	s.mu.Lock()
-	s.seq++
-	n := s.seq
-	s.mu.Unlock()
-	return fmt.Sprintf("%s%016X", s.idPrefix, n)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	if _, err := io.ReadFull(rand.Reader, b); err != nil {
-		return "00000000"
-	}
-	return hex.EncodeToString(b)
-}
+func (s *Server) nextRequestID() string { return fmt.Sprintf("%s%016X", s.idPrefix, s.base.Next()) }
