@@ -211,7 +211,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 		"requester": r.Requester, "reason": r.Reason, "approvals": get(b.t(lang, "card.approvals")),
 		"expires": get(b.t(lang, "card.expires")), "commits": fitCommits(p.Commits),
 		"progress": progress, "result": b.fitResult(lang, r, result), "body": b.cardBody(lang, p, c, rows, progress),
-		"buttons": buttons,
+		"buttons":      buttons,
 		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
 	})
 }
