@@ -40,6 +40,9 @@ type Server struct {
 	TrustedUserHeader string   `yaml:"trusted_user_header"` // set by an authenticating reverse proxy
 	LogFormat         string   `yaml:"log_format"`          // json (default) or text
 	Retention         Duration `yaml:"retention"`           // message and announcement records; default 720h
+	// PublicURL is the dashboard as people reach it (https://ops.example.com),
+	// for links from cards; empty: no links.
+	PublicURL string `yaml:"public_url,omitempty"`
 }
 
 // Worker tunes the release worker.
