@@ -56,6 +56,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// Observer, if set, counts every command by name and outcome (metrics).
 	Observer interface{ CommandHandled(command, outcome string) }
+	// PublicURL is the dashboard's address as people reach it
+	// (server.public_url); a card too long for DingTalk links to it.
+	PublicURL string
 }
 
 // Bot turns messages into responses through the command table.

@@ -39,28 +39,34 @@ func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 	if c.Pending {
 		c.Mentions = b.approvers(r)
 	}
-	result := b.cardResult(lang, r)
+	result := b.cardResult(lang, r, outputTail)
+	c.Markdown = b.cardMarkdown(lang, c, rows, progress, result)
+	c.Params = b.cardParams(lang, p, c, rows, progress, result, f)
+	return c
+}
+
+// cardMarkdown is the whole card as markdown: the title, the rows, the
+// progress line while the work runs, the result and, while pending, how to
+// decide.
+func (b *Bot) cardMarkdown(lang string, c *Card, rows [][2]string, progress, result string) string {
 	var md strings.Builder
 	fmt.Fprintf(&md, "### %s\n", c.Title)
 	for _, row := range rows {
 		fmt.Fprintf(&md, "- **%s**：%s\n", row[0], row[1])
 	}
-	if progress != "" && !r.Status.Final() {
+	if progress != "" && !c.Status.Final() {
 		fmt.Fprintf(&md, "- **%s**：%s\n", b.t(lang, "card.progress"), progress)
 	}
 	if result != "" {
 		fmt.Fprintf(&md, "\n%s\n", result)
 	}
 	if c.Pending {
-		fmt.Fprintf(&md, "\n%s\n", b.t(lang, b.withButtons("card.instructions"), "id", int64(r.ID)))
+		fmt.Fprintf(&md, "\n%s\n", b.t(lang, b.withButtons("card.instructions"), "id", int64(c.ReleaseID)))
 	}
 	if lang == "en" {
-		c.Markdown = strings.ReplaceAll(md.String(), "**：", "**: ")
-	} else {
-		c.Markdown = md.String()
+		return strings.ReplaceAll(md.String(), "**：", "**: ")
 	}
-	c.Params = b.cardParams(lang, p, c, rows, progress, result, f)
-	return c
+	return md.String()
 }
 
 // cardRows are the label/value lines of a card, in order.
@@ -160,7 +166,9 @@ func (b *Bot) approvers(r core.Release) []string {
 	return out
 }
 
-func (b *Bot) cardResult(lang string, r core.Release) string {
+// cardResult is the outcome once the work ended, with the last tail lines
+// of a failed build's output (none when tail is 0).
+func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 	switch r.Status {
 	case core.StatusSucceeded:
 		return b.t(lang, "card.done", "elapsed", r.Elapsed())
@@ -173,8 +181,8 @@ func (b *Bot) cardResult(lang string, r core.Release) string {
 		if r.Status != core.StatusFailed {
 			out = b.t(lang, "card.ended", "status", r.Status, "error", firstLine(r.Error))
 		}
-		if tail := lastLines(r.Output, 8); tail != "" && r.Status == core.StatusFailed {
-			out += "\n\n" + b.t(lang, "card.output") + "：\n```\n" + tail + "\n```"
+		if lines := lastLines(r.Output, tail); lines != "" && tail > 0 && r.Status == core.StatusFailed {
+			out += "\n\n" + b.t(lang, "card.output") + "：\n```\n" + lines + "\n```"
 		}
 		return out
 	}
@@ -195,16 +203,17 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 	if c.Pending {
 		buttons = "show"
 	}
-	return map[string]string{
+	return fitParams(map[string]string{
 		"title": c.Title, "release_id": strconv.FormatInt(int64(r.ID), 10), "app": r.App,
 		"version": strconv.Itoa(r.Version), "kind": string(r.Kind), "status": string(r.Status),
 		"status_text": get(b.t(lang, "card.status")), "urgent": strconv.FormatBool(r.Urgent),
 		"live": get(b.t(lang, "card.live")), "target": get(b.t(lang, "card.target")),
 		"requester": r.Requester, "reason": r.Reason, "approvals": get(b.t(lang, "card.approvals")),
-		"expires": get(b.t(lang, "card.expires")), "commits": get(b.t(lang, "card.commits")),
-		"progress": progress, "result": result, "body": c.Markdown, "buttons": buttons,
+		"expires": get(b.t(lang, "card.expires")), "commits": fitCommits(p.Commits),
+		"progress": progress, "result": b.fitResult(lang, r, result), "body": b.cardBody(lang, p, c, rows, progress),
+		"buttons":      buttons,
 		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
-	}
+	})
 }
 
 func commitList(cs []core.Commit) string {

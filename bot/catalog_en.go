@@ -164,6 +164,8 @@ var catalogEN = map[string]string{
 	"card.mismatch":          "{actual}, not what is recorded",
 	"card.released_by":       "{version} · {artifact} ({by}, {at})",
 	"card.commits":           "Commits",
+	"card.commits_count":     "{n} commits",
+	"card.details":           "Full details",
 	"card.requester":         "Requester",
 	"card.reason":            "Reason",
 	"card.approvals":         "Approvals",

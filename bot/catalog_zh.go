@@ -164,6 +164,8 @@ var catalogZH = map[string]string{
 	"card.mismatch":          "{actual}，与记录不一致",
 	"card.released_by":       "{version} · {artifact}（{by}，{at}）",
 	"card.commits":           "涉及的提交",
+	"card.commits_count":     "共 {n} 个",
+	"card.details":           "完整详情",
 	"card.requester":         "申请人",
 	"card.reason":            "原因",
 	"card.approvals":         "审批",

@@ -83,6 +83,7 @@ func TestBadInputOneLineEach(t *testing.T) {
 		"negative dur":  "worker: {poll: -1s}",
 		"tz in cron":    "windows: {w: {periods: [{start: 'CRON_TZ=Asia/Shanghai', duration: 1h}]}}",
 		"duplicate key": "language: en\nlanguage: zh",
+		"relative url":  "server: {public_url: ops.example.com}",
 	}
 	for name, text := range cases {
 		t.Run(name, func(t *testing.T) {

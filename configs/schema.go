@@ -44,6 +44,10 @@ type Server struct {
 	// TrustedProxies are the peers (CIDRs or addresses) whose
 	// TrustedUserHeader is believed; default loopback only.
 	TrustedProxies []string `yaml:"trusted_proxies"`
+
+	// PublicURL is the dashboard as people reach it (https://ops.example.com),
+	// for links from cards; empty: no links.
+	PublicURL string `yaml:"public_url,omitempty"`
 }
 
 // Worker tunes the release worker.

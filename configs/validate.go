@@ -79,6 +79,9 @@ func (v *validator) top() {
 	s.APIToken = v.secret("server.api_token_env", s.APITokenEnv, false)
 	v.trustedProxies(s)
 	setDur(&s.Retention, 720*time.Hour)
+	if u, err := url.Parse(s.PublicURL); s.PublicURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		v.bad("server.public_url", "must be an absolute http(s) URL such as https://ops.example.com, got %q", s.PublicURL)
+	}
 	w := &c.Worker
 	setDur(&w.Lease, 30*time.Second)
 	setDur(&w.Poll, 2*time.Second)

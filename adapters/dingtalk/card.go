@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alibabacloud-go/dingtalk/card_1_0"
 	"github.com/alibabacloud-go/tea/tea"
@@ -66,7 +67,7 @@ func (c *Client) createRequest(card Card) *card_1_0.CreateAndDeliverRequest {
 		OutTrackId:     tea.String(card.OutTrackID),
 		CallbackType:   tea.String("STREAM"),
 		OpenSpaceId:    tea.String(card.OpenSpaceID()),
-		CardData:       &card_1_0.CreateAndDeliverRequestCardData{CardParamMap: strMap(card.Data)},
+		CardData:       &card_1_0.CreateAndDeliverRequestCardData{CardParamMap: paramMap(card.Data)},
 		PrivateData:    privateData(card.PrivateData),
 		UserIdType:     tea.Int32(1),
 	}
@@ -110,7 +111,7 @@ func deliverError(resp *card_1_0.CreateAndDeliverResponse) error {
 func (c *Client) UpdateCard(ctx context.Context, u CardUpdate) error {
 	req := &card_1_0.UpdateCardRequest{
 		OutTrackId: tea.String(u.OutTrackID),
-		CardData:   &card_1_0.UpdateCardRequestCardData{CardParamMap: strMap(u.Data)},
+		CardData:   &card_1_0.UpdateCardRequestCardData{CardParamMap: paramMap(u.Data)},
 		CardUpdateOptions: &card_1_0.UpdateCardRequestCardUpdateOptions{
 			UpdateCardDataByKey: tea.Bool(true), UpdatePrivateDataByKey: tea.Bool(true)},
 		PrivateData: privateData(u.PrivateData),
@@ -135,9 +136,41 @@ func privateData(m map[string]map[string]string) map[string]*card_1_0.PrivateDat
 	}
 	out := make(map[string]*card_1_0.PrivateDataValue, len(m))
 	for user, vars := range m {
-		out[user] = &card_1_0.PrivateDataValue{CardParamMap: strMap(vars)}
+		out[user] = &card_1_0.PrivateDataValue{CardParamMap: paramMap(vars)}
 	}
 	return out
+}
+
+// DingTalk's limits on one cardParamMap entry: "key：参数名（最长不超过100B）
+// value: 参数值（最长不超过1KB）"
+// (https://open.dingtalk.com/document/development/create-and-deliver-cards,
+// https://open.dingtalk.com/document/development/interactive-card-update-interface).
+const (
+	MaxCardKey   = 100
+	MaxCardValue = 1024
+)
+
+// paramMap is strMap for card variables, with every value cut to
+// MaxCardValue bytes on a rune boundary: the bot shortens its cards
+// sensibly, and this is the last guard so that DingTalk never refuses a
+// card for its length. Keys are the template's names, short by design.
+func paramMap(m map[string]string) map[string]*string {
+	out := strMap(m)
+	for k, v := range out {
+		if len(*v) > MaxCardValue {
+			out[k] = tea.String(cutValue(*v))
+		}
+	}
+	return out
+}
+
+// cutValue cuts s to MaxCardValue bytes, ending in "…".
+func cutValue(s string) string {
+	n := MaxCardValue - len("…")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // strMap converts to the SDK's pointer map; nil stays nil so the field is

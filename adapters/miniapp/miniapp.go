@@ -1,7 +1,10 @@
 // Package miniapp deploys an enterprise internal DingTalk mini program: an
-// artifact is a platform appVersionId, made online by DingTalk's rollback
-// API when it is older than the online version and by its publish API when
-// it is newer.
+// artifact is a platform appVersionId. A version of the version list
+// (online, experience, development) is made online by the publish API,
+// whose appVersionId comes from that list; any other version of the history
+// by the rollback API, whose appVersionId comes from the history
+// (https://open.dingtalk.com/document/development/release-internal-applet-version,
+// https://open.dingtalk.com/document/development/rollback-of-enterprise-internal-applet-version).
 package miniapp
 
 import (
@@ -41,7 +44,7 @@ type Config struct {
 type versionAPI interface {
 	MiniAppVersions(ctx context.Context, agentID string) ([]dingtalk.MiniAppVersion, error)
 	MiniAppHistory(ctx context.Context, agentID string, page, size int) (dingtalk.MiniAppHistoryPage, error)
-	PublishMiniAppVersion(ctx context.Context, agentID string, id int64, opUnionID string) error
+	PublishMiniAppVersion(ctx context.Context, agentID string, id int64, opUnionID string, onPC bool) error
 	RollbackMiniAppVersion(ctx context.Context, agentID string, id int64, opUnionID string) error
 }
 
@@ -72,18 +75,20 @@ func New(cfg Config, api versionAPI) (*Deployer, error) {
 	return &Deployer{cfg: cfg, api: api, log: log.With("app", cfg.App, "agent", cfg.AgentID)}, nil
 }
 
-// Check refuses a version DingTalk does not list in the app's history.
+// Check refuses a version DingTalk lists neither among the current
+// versions nor in the history.
 func (d *Deployer) Check(ctx context.Context, a core.Artifact) error {
 	id, err := d.versionID(a)
 	if err != nil {
 		return err
 	}
-	_, err = d.historyVersion(ctx, a, id)
+	_, err = d.find(ctx, a, id)
 	return err
 }
 
-// Deploy makes a.Artifact online. The online version is left alone; an
-// older version is a rollback, a newer one a publish.
+// Deploy makes a.Artifact online: nothing to do for the online version, a
+// publish for another version of the version list, a rollback for a
+// version of the history.
 func (d *Deployer) Deploy(ctx context.Context, req core.DeployRequest) error {
 	a := req.Artifact
 	id, err := d.versionID(a)
@@ -94,36 +99,36 @@ func (d *Deployer) Deploy(ctx context.Context, req core.DeployRequest) error {
 	if log == nil {
 		log = io.Discard
 	}
-	online, err := d.online(ctx)
+	v, err := d.find(ctx, a, id)
 	if err != nil {
 		return fmt.Errorf("deploying %s: %w", d.subject(a), err)
 	}
-	if online.ID == id {
+	if v.current && v.Type == dingtalk.VersionOnline {
 		fmt.Fprintf(log, "%s is already online\n", d.subject(a))
 		return nil
 	}
-	older, err := d.isOlder(ctx, a, id, online.ID)
-	if err != nil {
-		return err
-	}
-	return d.makeOnline(ctx, a, id, older, log)
+	return d.makeOnline(ctx, a, v, log)
 }
 
-func (d *Deployer) makeOnline(ctx context.Context, a core.Artifact, id int64, older bool, log io.Writer) error {
-	action, call := "publishing", d.api.PublishMiniAppVersion
-	if older {
-		action, call = "rolling back to", d.api.RollbackMiniAppVersion
+func (d *Deployer) makeOnline(ctx context.Context, a core.Artifact, v found, log io.Writer) error {
+	action := "rolling back to"
+	call := d.api.RollbackMiniAppVersion
+	if v.current {
+		action = "publishing"
+		call = func(ctx context.Context, agent string, id int64, op string) error {
+			return d.api.PublishMiniAppVersion(ctx, agent, id, op, v.OnPC)
+		}
 	}
 	fmt.Fprintf(log, "%s %s as %s\n", action, d.subject(a), d.cfg.OpUnionID)
-	d.log.Info("mini program deploy", "action", action, "version", a.Label(), "appVersionId", id)
-	if err := call(ctx, d.cfg.AgentID, id, d.cfg.OpUnionID); err != nil {
+	d.log.Info("mini program deploy", "action", action, "version", a.Label(), "appVersionId", v.ID, "on_pc", v.OnPC)
+	if err := call(ctx, d.cfg.AgentID, v.ID, d.cfg.OpUnionID); err != nil {
 		return d.fail(action, a, err)
 	}
 	now, err := d.online(ctx)
 	if err != nil {
 		return fmt.Errorf("checking %s after %s it: %w", d.subject(a), action, err)
 	}
-	if now.ID != id {
+	if now.ID != v.ID {
 		return fmt.Errorf("%s %s: DingTalk accepted it but version %s (appVersionId %d) is still online",
 			action, d.subject(a), now.Version, now.ID)
 	}
@@ -151,11 +156,11 @@ func (d *Deployer) Resolve(ctx context.Context, ref string) (core.Artifact, erro
 	if err != nil {
 		return a, err
 	}
-	v, err := d.historyVersion(ctx, a, id)
+	v, err := d.find(ctx, a, id)
 	if err != nil {
 		return a, err
 	}
-	return artifact(v), nil
+	return artifact(v.MiniAppVersion), nil
 }
 
 func artifact(v dingtalk.MiniAppVersion) core.Artifact {

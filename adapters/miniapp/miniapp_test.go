@@ -80,20 +80,24 @@ func TestContract(t *testing.T) {
 	})
 }
 
-func TestOlderIsRollbackNewerIsPublishOnlineIsNoop(t *testing.T) {
+// TestPublishFromListRollbackFromHistory: the newest upload is in the
+// version list and is published; older uploads and earlier online versions
+// are only in the history and are rolled back to; the online version is
+// left alone.
+func TestPublishFromListRollbackFromHistory(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, miniapp.Config{})
 	log, err := f.deploy(t, f.versions[2])
 	require.NoError(t, err)
-	assert.Contains(t, log, "publishing mini program approve-mp version 1.2.0")
+	assert.Contains(t, log, "publishing mini program approve-mp version 1.2.0", "the development version: a publish")
 
 	log, err = f.deploy(t, f.versions[0])
 	require.NoError(t, err)
-	assert.Contains(t, log, "rolling back to mini program approve-mp version 1.0.0", "older than online: a rollback")
+	assert.Contains(t, log, "rolling back to mini program approve-mp version 1.0.0", "a history version: a rollback")
 
 	log, err = f.deploy(t, f.versions[1])
 	require.NoError(t, err)
-	assert.Contains(t, log, "publishing", "newer than online: a publish")
+	assert.Contains(t, log, "rolling back to", "an older upload is only in the history")
 
 	n := len(f.emu.Requests())
 	log, err = f.deploy(t, f.versions[1])
@@ -105,6 +109,34 @@ func TestOlderIsRollbackNewerIsPublishOnlineIsNoop(t *testing.T) {
 	live, err := f.d.Live(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, f.versions[1], live)
+
+	id, err := f.emu.UploadMiniAppVersion(agent, "1.3.0")
+	require.NoError(t, err)
+	log, err = f.deploy(t, core.Artifact{Kind: miniapp.Kind, Ref: strconv.FormatInt(id, 10), Display: "1.3.0"})
+	require.NoError(t, err)
+	assert.Contains(t, log, "publishing", "a new upload: a publish")
+	log, err = f.deploy(t, f.versions[2])
+	require.NoError(t, err)
+	assert.Contains(t, log, "rolling back to", "1.2.0 was online before: a history version now")
+}
+
+// TestPublishKeepsMiniAppOnPc: publishing passes miniAppOnPc as the version
+// has it; leaving it out would publish a PC-enabled version for mobile only.
+func TestPublishKeepsMiniAppOnPc(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, miniapp.Config{})
+	id, err := strconv.ParseInt(f.versions[2].Ref, 10, 64)
+	require.NoError(t, err)
+	require.NoError(t, f.emu.SetMiniAppOnPC(agent, id, true))
+	_, err = f.deploy(t, f.versions[2])
+	require.NoError(t, err)
+	versions, online := f.emu.MiniAppVersions(agent)
+	require.Equal(t, id, online)
+	for _, v := range versions {
+		if v.ID == id {
+			assert.True(t, v.OnPC, "still opens on PC")
+		}
+	}
 }
 
 func TestNothingOnlineIsAZeroLive(t *testing.T) {
@@ -139,7 +171,8 @@ func TestCheckAndResolve(t *testing.T) {
 	assert.Equal(t, f.versions[0], a, "Resolve fills the version string in")
 
 	err = f.d.Check(ctx, core.Artifact{Kind: miniapp.Kind, Ref: "12"})
-	assert.ErrorContains(t, err, "approve-mp appVersionId 12 is not among DingTalk's history versions")
+	assert.ErrorContains(t, err, "approve-mp appVersionId 12 is not among DingTalk's versions of agent 3001")
+	assert.ErrorContains(t, err, "newest: 1.2.0 = appVersionId "+f.versions[2].Ref+", 1.1.0", "the refusal names what DingTalk has")
 	assert.ErrorContains(t, f.d.Check(ctx, core.Artifact{Kind: miniapp.Kind, Ref: "v1.2"}), "not a DingTalk appVersionId")
 	assert.ErrorContains(t, f.d.Check(ctx, core.Artifact{Kind: core.TargetOSS, Ref: "1"}), "cannot deploy a oss artifact")
 

@@ -125,10 +125,13 @@ func (t *Transport) badClickText(lang string, k Click, err error) string {
 }
 
 // private is a callback answer that leaves the public card as it is and
-// shows text to the clicker only.
+// shows text to the clicker only. Both options merge by key: an absent or
+// false updateCardDataByKey means "replace the card data" (event-callback-card
+// and interactive-card-update-interface docs: 不填默认覆盖更新), which must
+// never happen to the public card because one person's click was refused.
 func private(text string) *card.CardResponse {
-	return &card.CardResponse{CardUpdateOptions: &card.CardUpdateOptions{UpdatePrivateDataByKey: true},
-		UserPrivateData: &card.CardDataDto{CardParamMap: map[string]string{NoticeParam: text}}}
+	return &card.CardResponse{CardUpdateOptions: &card.CardUpdateOptions{UpdateCardDataByKey: true, UpdatePrivateDataByKey: true},
+		UserPrivateData: &card.CardDataDto{CardParamMap: map[string]string{NoticeParam: bot.FitCardValue(text)}}}
 }
 
 func orStr(s, def string) string {

@@ -182,6 +182,7 @@ func TestBadClick(t *testing.T) {
 		res, err := e.emu.ClickCard(ctxT(t), dingtalkemu.Click{OutTrackID: c.OutTrackID, UserID: "bob", Params: tc.params})
 		require.NoError(t, err)
 		assert.Nil(t, res.CardData, "%v", tc.params)
+		assert.True(t, res.Options.UpdateCardDataByKey, "a refusal merges, never replaces, the card data")
 		assert.Contains(t, res.PrivateData[NoticeParam], tc.want, "%v", tc.params)
 	}
 	now, _ := e.emu.Card(c.OutTrackID)

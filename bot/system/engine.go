@@ -20,7 +20,8 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: p.clock,
 		Logger: p.log, Gate: p.windows.Gate, Notifier: p.opts.Notifier}
 	bcfg := bot.Config{Windows: p.windows, Language: cfg.Language, Chats: map[string]string{}, Zone: cfg.Zone(),
-		Local: p.opts.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: p.clock, Logger: p.log}
+		Local: p.opts.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: p.clock, Logger: p.log,
+		PublicURL: cfg.Server.PublicURL}
 	if m != nil {
 		ecfg.Releases, ecfg.Locks, bcfg.Observer = m.Releases(s), m.Locks(s), m
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,34 +60,66 @@ type logHandler struct {
 	next    slog.Handler
 	secrets []string
 	rep     *strings.Replacer
+	// bound are the top-level attributes With added (none once a group is
+	// open): a line repeating one with the same value, as an adapter that
+	// names its app on a logger the assembly already named it on does,
+	// does not print it twice (app=web app=web).
+	bound   []slog.Attr
+	grouped bool
+}
+
+// seen reports whether a has been written already, with the same value,
+// as a bound attribute or one of out's.
+func (h *logHandler) seen(a slog.Attr, out []slog.Attr) bool {
+	if h.grouped {
+		return false
+	}
+	same := func(b slog.Attr) bool { return b.Key == a.Key && b.Value.Equal(a.Value) }
+	return slices.ContainsFunc(h.bound, same) || slices.ContainsFunc(out, same)
 }
 
 func (h *logHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
 
 func (h *logHandler) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, h.redact(r.Message), r.PC)
+	var attrs []slog.Attr
+	add := func(a slog.Attr) {
+		if a = h.attr(a); !h.seen(a, attrs) {
+			attrs = append(attrs, a)
+		}
+	}
 	r.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(h.attr(a))
+		add(a)
 		return true
 	})
 	if extra, ok := ctx.Value(logAttrsKey{}).([]slog.Attr); ok {
 		for _, a := range extra {
-			out.AddAttrs(h.attr(a))
+			add(a)
 		}
 	}
+	out.AddAttrs(attrs...)
 	return h.next.Handle(ctx, out)
 }
 
 func (h *logHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	clean := make([]slog.Attr, len(as))
-	for i, a := range as {
-		clean[i] = h.attr(a)
+	clean := make([]slog.Attr, 0, len(as))
+	for _, a := range as {
+		if a = h.attr(a); !h.seen(a, clean) {
+			clean = append(clean, a)
+		}
 	}
-	return &logHandler{next: h.next.WithAttrs(clean), secrets: h.secrets, rep: h.rep}
+	c := *h
+	c.next = h.next.WithAttrs(clean)
+	if !h.grouped {
+		c.bound = append(slices.Clip(h.bound), clean...)
+	}
+	return &c
 }
 
 func (h *logHandler) WithGroup(name string) slog.Handler {
-	return &logHandler{next: h.next.WithGroup(name), secrets: h.secrets, rep: h.rep}
+	c := *h
+	c.next, c.grouped = h.next.WithGroup(name), true
+	return &c
 }
 
 func (h *logHandler) redact(s string) string {

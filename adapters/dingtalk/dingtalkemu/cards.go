@@ -1,6 +1,7 @@
 package dingtalkemu
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -169,8 +170,21 @@ func (s *Server) newCard(clientID string, req *createRequest, space [2]string, d
 	return card
 }
 
-// paramStrings checks that every card variable is a string, as DingTalk's
-// cardParamMap requires.
+// DingTalk's limits on cardParamMap, public and private alike: "key：
+// 参数名（最长不超过100B） value: 参数值（最长不超过1KB）", and a privateData
+// key (the user id) at most 100 B
+// (https://open.dingtalk.com/document/development/create-and-deliver-cards,
+// https://open.dingtalk.com/document/development/interactive-card-update-interface).
+// Neither page's error table has a code of its own for an oversize entry;
+// createAndDeliver's generic one is HTTP 400 param.invalid "存在非法参数",
+// which the emulator answers for both APIs.
+const (
+	MaxCardKey   = 100
+	MaxCardValue = 1024
+)
+
+// paramStrings checks that every card variable is a string within
+// DingTalk's limits, as cardParamMap requires.
 func paramStrings(p *paramMap) (map[string]string, *Fault) {
 	out := map[string]string{}
 	if p == nil {
@@ -181,14 +195,31 @@ func paramStrings(p *paramMap) (map[string]string, *Fault) {
 		if !ok {
 			return nil, invalid("param.invalid", "cardParamMap的值必须是字符串: "+k)
 		}
+		if f := checkParam(k, str); f != nil {
+			return nil, f
+		}
 		out[k] = str
 	}
 	return out, nil
 }
 
+// checkParam refuses a key over 100 B or a value over 1 KB.
+func checkParam(k, v string) *Fault {
+	switch {
+	case len(k) > MaxCardKey:
+		return invalid("param.invalid", fmt.Sprintf("存在非法参数: cardParamMap的key超过100B (%d B)", len(k)))
+	case len(v) > MaxCardValue:
+		return invalid("param.invalid", fmt.Sprintf("存在非法参数: cardParamMap的%s超过1KB (%d B)", k, len(v)))
+	}
+	return nil
+}
+
 func privateOf(m map[string]paramMap) (map[string]map[string]string, *Fault) {
 	out := map[string]map[string]string{}
 	for user, p := range m {
+		if len(user) > MaxCardKey {
+			return nil, invalid("param.invalid", "存在非法参数: privateData的userId超过100B")
+		}
 		vars, f := paramStrings(&p)
 		if f != nil {
 			return nil, f

@@ -143,10 +143,32 @@ func (s *Server) ClickCard(ctx context.Context, k Click) (ClickResult, error) {
 	if err := json.Unmarshal([]byte(ack.Data), &a); err != nil {
 		return res, fmt.Errorf("clicking card %s: the answer is not JSON: %w", k.OutTrackID, err)
 	}
-	if a.Response != nil {
-		s.applyAnswer(k, &res, a)
+	if a.Response == nil {
+		return res, nil
 	}
+	if f := checkAnswer(a); f != nil {
+		return res, fmt.Errorf("clicking card %s: the answer breaks DingTalk's card data limits: %s", k.OutTrackID, f.Message)
+	}
+	s.applyAnswer(k, &res, a)
 	return res, nil
+}
+
+// checkAnswer applies cardParamMap's limits to a callback answer, which
+// carries the same maps as UpdateCard. What DingTalk's client does with an
+// oversize answer is not documented; the emulator leaves the card as it
+// was and fails the click, so a test sees it.
+func checkAnswer(a callbackAnswer) *Fault {
+	for _, p := range []*cardParams{a.Response.CardData, a.Response.PrivateData} {
+		if p == nil {
+			continue
+		}
+		for k, v := range p.CardParamMap {
+			if f := checkParam(k, v); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Server) queueClick(k Click) (*Delivery, error) {

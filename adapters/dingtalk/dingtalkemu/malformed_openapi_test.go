@@ -140,6 +140,7 @@ func TestMiniAppErrors(t *testing.T) {
 	tok := token(t, emu)
 	emu.AddMiniApp(dingtalkemu.MiniApp{AgentID: "100", MiniAppID: "5000", Admins: []string{"union-admin"}})
 	emu.AddMiniApp(dingtalkemu.MiniApp{AgentID: "200", H5: true, Admins: []string{"union-admin"}})
+	v0, _ := emu.UploadMiniAppVersion("100", "0.9.0") // superseded: in the history only
 	v1, _ := emu.UploadMiniAppVersion("100", "1.0.0")
 	v2, _ := emu.UploadMiniAppVersion("100", "1.1.0")
 	require.NoError(t, emu.SetOnlineMiniAppVersion("100", v1))
@@ -154,9 +155,10 @@ func TestMiniAppErrors(t *testing.T) {
 		{"100", "publish", `{"appVersionId":` + itoa(v2) + `,"opUnionId":"someone"}`, "noAppManagePermission"},
 		{"100", "publish", `{"appVersionId":999,"opUnionId":"union-admin"}`, "invalidMiniVersion"},
 		{"100", "publish", `{"opUnionId":"union-admin"}`, "invalidParam"},
+		{"100", "publish", id(v0), "invalidMiniVersion"}, // not in the version list: that is a rollback
 		{"200", "publish", id(v2), "appTypeNotSupport"},
 		{"300", "rollback", id(v2), "invalidAgentId"},
-		{"100", "rollback", id(v2), "invalidMiniVersion"}, // newer than online: that is a publish
+		{"100", "rollback", id(v2), "invalidMiniVersion"}, // in the version list: that is a publish
 		{"100", "rollback", id(v1), "invalidMiniVersion"}, // already online
 	} {
 		status, code := post(c.agent, c.op, c.body)

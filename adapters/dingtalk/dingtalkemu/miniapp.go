@@ -1,6 +1,7 @@
 package dingtalkemu
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
 	"slices"
@@ -135,8 +136,25 @@ func (s *Server) lookup(c *call) (*miniApp, *Fault) {
 	return a, nil
 }
 
-// listVersions is GET …/versions: the online, experience and newest
-// development versions.
+// current are the versions GET …/versions lists: the online, experience
+// and newest development versions. Only these can be published
+// (https://open.dingtalk.com/document/development/release-internal-applet-version:
+// appVersionId comes from 获取企业内部小程序的版本列表).
+func (a *miniApp) current() []*MiniAppVersion {
+	var out []*MiniAppVersion
+	for i, v := range slices.Backward(a.versions) {
+		if v.ID == a.online || v.ID == a.experience || i == len(a.versions)-1 {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func (a *miniApp) isCurrent(id int64) bool {
+	return slices.ContainsFunc(a.current(), func(v *MiniAppVersion) bool { return v.ID == id })
+}
+
+// listVersions is GET …/versions.
 func (s *Server) listVersions(c *call) (any, *Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -145,15 +163,16 @@ func (s *Server) listVersions(c *call) (any, *Fault) {
 		return nil, f
 	}
 	list := []map[string]any{}
-	for i, v := range slices.Backward(a.versions) {
-		if v.ID == a.online || v.ID == a.experience || i == len(a.versions)-1 {
-			list = append(list, a.wire(v))
-		}
+	for _, v := range a.current() {
+		list = append(list, a.wire(v))
 	}
 	return map[string]any{"appVersionList": list}, nil
 }
 
-// historyVersions is GET …/historyVersions?pageNumber&pageSize, newest first.
+// historyVersions is GET …/historyVersions?pageNumber&pageSize: every
+// version. DingTalk documents no order; the emulator answers the most
+// recently changed first (a rollback moves an old version up), so a client
+// that takes the answer's order for upload order is caught.
 func (s *Server) historyVersions(c *call) (any, *Fault) {
 	q := c.r.URL.Query()
 	page, err1 := strconv.Atoi(q.Get("pageNumber"))
@@ -168,12 +187,17 @@ func (s *Server) historyVersions(c *call) (any, *Fault) {
 		return nil, f
 	}
 	list := []map[string]any{}
-	newest := slices.Clone(a.versions)
-	slices.Reverse(newest)
-	for i := (page - 1) * size; i < len(newest) && i < page*size; i++ {
-		list = append(list, a.wire(newest[i]))
+	order := slices.Clone(a.versions)
+	slices.SortStableFunc(order, func(x, y *MiniAppVersion) int {
+		if c := y.ModifyTime.Compare(x.ModifyTime); c != 0 {
+			return c
+		}
+		return cmp.Compare(y.ID, x.ID)
+	})
+	for i := (page - 1) * size; i < len(order) && i < page*size; i++ {
+		list = append(list, a.wire(order[i]))
 	}
-	return map[string]any{"miniAppVersionList": list, "totalCount": len(newest)}, nil
+	return map[string]any{"miniAppVersionList": list, "totalCount": len(order)}, nil
 }
 
 type versionRequest struct {
@@ -206,7 +230,9 @@ func (s *Server) versionCall(c *call, req *versionRequest) (*miniApp, int, *Faul
 	return a, i, nil
 }
 
-// publishVersion is POST …/versions/publish.
+// publishVersion is POST …/versions/publish: a version of the version
+// list. miniAppOnPc false (or, the emulator assumes, absent) publishes for
+// mobile only ("false：只发布移动端 true：既发布移动端又发布PC端").
 func (s *Server) publishVersion(c *call) (any, *Fault) {
 	var req versionRequest
 	s.mu.Lock()
@@ -216,6 +242,9 @@ func (s *Server) publishVersion(c *call) (any, *Fault) {
 		return nil, f
 	}
 	v := a.versions[i]
+	if !a.isCurrent(v.ID) {
+		return nil, invalid("invalidMiniVersion", "不合法的versionId")
+	}
 	switch req.PublishType {
 	case "", "online":
 		s.setOnline(a, v.ID)
@@ -225,14 +254,14 @@ func (s *Server) publishVersion(c *call) (any, *Fault) {
 	default:
 		return nil, invalid("invalidParam", "publishType只能是online或experience")
 	}
-	if req.MiniAppOnPc != nil {
-		v.OnPC = *req.MiniAppOnPc
-	}
+	v.OnPC = req.MiniAppOnPc != nil && *req.MiniAppOnPc
 	return map[string]any{"result": true}, nil
 }
 
-// rollbackVersion is POST …/versions/rollback: only to a version older than
-// the online one.
+// rollbackVersion is POST …/versions/rollback: to a history version
+// (https://open.dingtalk.com/document/development/rollback-of-enterprise-internal-applet-version:
+// appVersionId comes from 获取企业内部小程序历史版本列表), not to one of the
+// version list, which is published instead.
 func (s *Server) rollbackVersion(c *call) (any, *Fault) {
 	var req versionRequest
 	s.mu.Lock()
@@ -241,9 +270,22 @@ func (s *Server) rollbackVersion(c *call) (any, *Fault) {
 	if f != nil {
 		return nil, f
 	}
-	if a.online == 0 || i >= a.find(a.online) {
-		return nil, &Fault{http.StatusBadRequest, "invalidMiniVersion", "只能回滚到线上版本之前的历史版本"}
+	if a.isCurrent(a.versions[i].ID) {
+		return nil, &Fault{http.StatusBadRequest, "invalidMiniVersion", "只能回滚到历史版本"}
 	}
 	s.setOnline(a, a.versions[i].ID)
 	return map[string]any{"result": true}, nil
+}
+
+// SetMiniAppOnPC sets whether a version opens on PC (set-up, no API), as
+// the upload chose.
+func (s *Server) SetMiniAppOnPC(agentID string, id int64, onPC bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.st.miniApps[agentID]
+	if !ok || a.find(id) < 0 {
+		return fmt.Errorf("dingtalk emulator: no version %d of agent %s", id, agentID)
+	}
+	a.versions[a.find(id)].OnPC = onPC
+	return nil
 }
