@@ -189,4 +189,8 @@ var catalogEN = map[string]string{
 	"progress.follow":       "A running dingops serve ({workers}) will execute it; following…",
 	"progress.inprocess":    "No dingops serve is running; executing in this process…",
 	"progress.timeout":      "Stopped waiting: {release} is still {status}; /status shows more.",
+
+	"stream.not_taken":       "⚠️ This message was not taken: dingops cannot record it right now and its local spool is full. Please send it again in a few minutes.",
+	"stream.click_kept":      "dingops cannot record your click right now; it is kept locally and will be carried out when recording works again, and you will be told the result. No need to click again.",
+	"stream.click_not_taken": "⚠️ Your click was not taken: dingops cannot record it right now and its local spool is full. Please click again in a few minutes.",
 }

@@ -189,4 +189,8 @@ var catalogZH = map[string]string{
 	"progress.follow":       "由正在运行的 dingops serve（{workers}）执行，跟踪进度中…",
 	"progress.inprocess":    "没有正在运行的 dingops serve，在本进程内执行…",
 	"progress.timeout":      "等待超时，{release} 仍是“{status}”；用 /status 查看。",
+
+	"stream.not_taken":       "⚠️ 这条消息没有被接收：dingops 暂时无法记录它，本地暂存也已满。请过几分钟重新发送。",
+	"stream.click_kept":      "dingops 暂时无法记录你的操作，已在本地暂存，恢复后自动处理，结果会单独发给你。请不要重复点击。",
+	"stream.click_not_taken": "⚠️ 你的操作没有被接收：dingops 暂时无法记录它，本地暂存也已满。请过几分钟再点一次。",
 }

@@ -43,7 +43,7 @@ func markdownMode(_ *dingtalkemu.Options, e *env) { e.template = "" }
 
 // newEnv starts the emulator on a database of backend b.
 func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
-	o := dingtalkemu.Options{Templates: []string{template}, RedeliverAfter: 2 * time.Second}
+	o := dingtalkemu.Options{Templates: []string{template}, AckTimeout: 2 * time.Second}
 	e := &env{t: t, dsn: b.DSN(t), template: template,
 		deps: map[string]*coretest.Deployer{"web": coretest.NewDeployer(), "api": coretest.NewDeployer()}}
 	for _, f := range opts {
@@ -123,7 +123,8 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 	require.NoError(t, err)
 	cfg := Config{Bot: b, API: api, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
-		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond}
+		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond,
+		SpoolDir: t.TempDir(), SpoolRetry: 50 * time.Millisecond}
 	for _, f := range opts {
 		f(&cfg)
 	}
