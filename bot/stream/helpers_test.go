@@ -35,6 +35,8 @@ type env struct {
 	// wrapNext, when set, wraps the release store of the next replica
 	// built (and is then cleared): a way to make one replica's reads fail.
 	wrapNext func(core.ReleaseStore) core.ReleaseStore
+	// clientConfig reaches an emulator another process runs (emu nil).
+	clientConfig dingtalk.Config
 }
 
 type envOption func(*dingtalkemu.Options, *env)
@@ -119,7 +121,11 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 	require.NoError(t, err)
 	b, err := bot.New(bot.Config{Engine: eng, Clock: systemClock{}, Chats: map[string]string{"cid-en": "en"}})
 	require.NoError(t, err)
-	api, err := dingtalk.New(e.emu.ClientConfig())
+	cc := e.clientConfig
+	if e.emu != nil {
+		cc = e.emu.ClientConfig()
+	}
+	api, err := dingtalk.New(cc)
 	require.NoError(t, err)
 	cfg := Config{Bot: b, API: api, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
