@@ -143,7 +143,8 @@ func (s *Server) sendLoop(c *conn) {
 			continue
 		}
 		if err := c.write(fr); err != nil {
-			c.close() // the read loop ends and requeues what is pending
+			s.unsent(c, fr.Headers["messageId"])
+			c.close() // the read loop ends and settles what is pending
 			return
 		}
 	}
@@ -174,6 +175,26 @@ func (s *Server) next(c *conn) (wireFrame, bool) {
 		return fr, true
 	}
 	return wireFrame{}, false
+}
+
+// unsent puts a delivery whose frame could not even be written (the
+// connection was already going) back in the queue for another connection:
+// it was never pushed.
+func (s *Server) unsent(c *conn, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fs := c.pending[id]
+	if fs == nil || fs.d == nil || fs.d.finished() {
+		return
+	}
+	fs.timer.Stop()
+	fs.expired = true
+	s.st.frameLog[fs.idx].Expired = true
+	delete(c.pending, id)
+	c.draining = true // it is going: push nothing more to it
+	fs.d.connID = ""
+	s.st.queue = append(s.st.queue, fs.d)
+	s.assign()
 }
 
 // expire handles a frame whose ack did not come within its timeout.

@@ -31,6 +31,10 @@ type BotMessage struct {
 	IsAdmin           bool
 	Text              string   // what the user typed after @-mentioning the robot
 	AtUsers           []AtUser // other users mentioned
+	// ConnID, for tests that need two messages handled by two replicas,
+	// names the connection to push to; "" picks one at random, as DingTalk
+	// does. A connection that is gone or draining falls back to random.
+	ConnID string
 
 	// Set by SendText.
 	MsgID          string
@@ -89,7 +93,7 @@ func (s *Server) SendText(m BotMessage) (*Delivery, error) {
 	s.st.botOrder = append(s.st.botOrder, m.MsgID)
 	s.bump(EventBotMessage, m.MsgID)
 	d := &delivery{clientID: app.ClientID, typ: "CALLBACK", topic: TopicBotMessage, data: string(data),
-		msgID: m.MsgID, timeout: s.opts.AckTimeout}
+		msgID: m.MsgID, connID: m.ConnID, timeout: s.opts.AckTimeout}
 	s.enqueue(d)
 	return &Delivery{MsgID: m.MsgID, SessionWebhook: m.SessionWebhook, d: d}, nil
 }
