@@ -172,6 +172,8 @@ func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 	switch r.Status {
 	case core.StatusSucceeded:
 		return b.t(lang, "card.done", "elapsed", r.Elapsed())
+	case core.StatusUnknown:
+		return b.t(lang, "card.unknown", "error", firstLine(r.Error))
 	case core.StatusFailed, core.StatusExpired, core.StatusCancelled:
 		errText := firstLine(r.Error)
 		if ref, ok := core.DecodeRefusal(r.Error); ok {

@@ -68,6 +68,9 @@ func (b *Bot) statusBlock(lang string, st core.AppStatus) string {
 	case st.LiveErr != "":
 		lines = append(lines, b.t(lang, "status.live_err", "err", st.LiveErr))
 	}
+	if u := st.Unknown; u != nil {
+		lines = append(lines, b.t(lang, "status.unsettled", "release", u.Label(), "error", firstLine(u.Error)))
+	}
 	if a := st.Active; a != nil {
 		lines = append(lines, b.t(lang, "status.active", "release", a.Label(), "kind", b.t(lang, "kind."+string(a.Kind)),
 			"status", a.Status, "requester", a.Requester))

@@ -75,6 +75,11 @@ type DingTalk struct {
 	StreamHost      string   `yaml:"stream_host"`      // connection-open host URL; default https://api.dingtalk.com
 	Timeout         Duration `yaml:"timeout"`          // OpenAPI calls; default 5s
 	Handlers        int      `yaml:"handlers"`         // messages worked on at once; default 8
+	// SpoolDir keeps messages and clicks the store cannot record until it
+	// can (DingTalk pushes each once); one directory per replica, on a
+	// persistent volume. Empty: none kept, senders are told to resend.
+	SpoolDir string `yaml:"spool_dir,omitempty"`
+	SpoolMax int    `yaml:"spool_max,omitempty"` // messages the spool holds; default 10000
 }
 
 // Jenkins configures the builder.

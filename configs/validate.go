@@ -174,6 +174,9 @@ func (v *validator) dingtalk() {
 	if d.Handlers < 1 || d.Handlers > 256 {
 		v.bad("dingtalk.handlers", "must be between 1 and 256, got %d", d.Handlers)
 	}
+	if d.SpoolMax < 0 {
+		v.bad("dingtalk.spool_max", "must not be negative, got %d", d.SpoolMax)
+	}
 }
 
 func (v *validator) jenkins() {

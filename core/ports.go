@@ -23,6 +23,11 @@ var (
 	// ErrLiveUnknown: the target cannot tell what it runs; the engine falls
 	// back to the last recorded release.
 	ErrLiveUnknown = errors.New("target cannot report what is live")
+	// ErrOutcomeUnknown: a deployer's step may or may not have been applied
+	// (it timed out, or the connection was lost after the request went
+	// out). Deployers may wrap it; timeouts and lost connections count
+	// without it.
+	ErrOutcomeUnknown = errors.New("deploy outcome unknown")
 )
 
 // Clock is the injected source of time.
@@ -154,7 +159,8 @@ type Replicas interface {
 
 // Deployer makes an artifact live on one app's target. Deploys are
 // at-least-once: Deploy must be idempotent, and a resumed deploy asks Live
-// first.
+// first. A Deploy that returns an error is not taken as failed until the
+// target has been read again (DeployVerifier, else Live).
 type Deployer interface {
 	// Check reports whether the artifact can be deployed (it exists, the
 	// target accepts it); it runs when a request is made so the approval card
@@ -164,6 +170,14 @@ type Deployer interface {
 	Deploy(ctx context.Context, req DeployRequest) error
 	// Live reports what the target runs now; ErrLiveUnknown if it cannot tell.
 	Live(ctx context.Context) (Artifact, error)
+}
+
+// DeployVerifier is implemented by deployers that can tell whether one
+// particular deploy landed better than by comparing Live with the
+// artifact (OSS: the fixed key's dingops metadata names the release). An
+// error means the target could not be read.
+type DeployVerifier interface {
+	Landed(ctx context.Context, req DeployRequest) (bool, error)
 }
 
 // DeployRequest is one deploy of one release.
@@ -235,6 +249,7 @@ const (
 	StepProgress  Step = "progress"
 	StepSucceeded Step = "succeeded"
 	StepFailed    Step = "failed"
+	StepUnknown   Step = "unknown" // the deploy's outcome is not known yet
 )
 
 // Event is one progress report about a release.

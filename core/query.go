@@ -13,6 +13,7 @@ type AppStatus struct {
 	LiveArtifact Artifact
 	LiveErr      string
 	Active       *Release
+	Unknown      *Release // a release whose deploy outcome is not known yet
 	Locks        []Lock
 	Window       *Reason // why releases are closed now, if they are
 }
@@ -27,7 +28,7 @@ func (e *Engine) Status(ctx context.Context, appName string) (AppStatus, error) 
 	if err != nil {
 		return AppStatus{}, err
 	}
-	st := AppStatus{App: app, Live: p.Live, LiveArtifact: p.LiveArtifact, LiveErr: p.LiveErr}
+	st := AppStatus{App: app, Live: p.Live, LiveArtifact: p.LiveArtifact, LiveErr: p.LiveErr, Unknown: p.Unknown}
 	if a, err := e.cfg.Releases.Active(ctx, app.Name); err == nil {
 		st.Active = &a
 	} else if !errors.Is(err, ErrNotFound) {

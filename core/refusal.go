@@ -25,6 +25,7 @@ const (
 	CodeVersionNotOK      Code = "version_not_succeeded"
 	CodeNoArtifact        Code = "no_artifact"
 	CodeAlreadyLive       Code = "already_live"
+	CodeLiveUnreadable    Code = "live_unreadable"
 	CodeNoRollbackTarget  Code = "no_rollback_target"
 	CodeCheckFailed       Code = "check_failed"
 	CodeActiveExists      Code = "active_exists"

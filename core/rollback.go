@@ -26,6 +26,7 @@ type Plan struct {
 	Commits      []Commit // commits undone by a rollback, or shipped by a release
 	Warnings     []Reason // accepted by policy but worth showing
 	Repeat       bool     // the message was seen before: no new request made
+	Unknown      *Release // a release whose outcome could not be read yet
 }
 
 // Mismatch reports whether the target and the store disagree about what is live.
@@ -134,8 +135,15 @@ func lockRefusal(l Lock) *Refusal {
 }
 
 // livePlan is a plan holding what the store and the target say is live.
+// A release whose outcome is unknown is settled first, by a live read, so
+// the store's word is as fresh as the target's.
 func (e *Engine) livePlan(ctx context.Context, app *App) (Plan, error) {
 	var p Plan
+	open, err := e.settleUnknown(ctx, app.Name)
+	if err != nil {
+		return p, fmt.Errorf("settling unknown outcomes of %s: %w", app.Name, err)
+	}
+	p.Unknown = open
 	live, err := e.cfg.Releases.Live(ctx, app.Name)
 	switch {
 	case err == nil:

@@ -5,7 +5,10 @@ type Status string
 
 // Statuses. A release moves pending_approval → approved → queued →
 // building → deploying → succeeded | failed, or ends rejected, expired or
-// cancelled. Every transition is compare-and-set in the store.
+// cancelled. A deploy whose step timed out or lost its connection, and
+// whose target could not be read afterwards, ends unknown: it may have
+// landed. The next live read settles it to succeeded or failed. Every
+// transition is compare-and-set in the store.
 const (
 	StatusPendingApproval Status = "pending_approval"
 	StatusApproved        Status = "approved"
@@ -17,6 +20,7 @@ const (
 	StatusRejected        Status = "rejected"
 	StatusExpired         Status = "expired"
 	StatusCancelled       Status = "cancelled"
+	StatusUnknown         Status = "unknown"
 )
 
 // ActiveStatuses are the statuses of a release that is not finished; an app
@@ -30,10 +34,12 @@ var InFlightStatuses = []Status{StatusQueued, StatusBuilding, StatusDeploying}
 // deploying. Once deploying, the target is mid-change and cancel is refused.
 var CancellableStatuses = []Status{StatusPendingApproval, StatusApproved, StatusQueued, StatusBuilding}
 
-// Final reports whether the status ends a release's life.
+// Final reports whether the status ends a release's work. Unknown is final
+// for the worker (nothing more is done to the target) though a live read
+// may still settle it.
 func (s Status) Final() bool {
 	switch s {
-	case StatusSucceeded, StatusFailed, StatusRejected, StatusExpired, StatusCancelled:
+	case StatusSucceeded, StatusFailed, StatusRejected, StatusExpired, StatusCancelled, StatusUnknown:
 		return true
 	}
 	return false
@@ -54,7 +60,8 @@ var transitions = map[Status][]Status{
 	StatusApproved:        {StatusQueued, StatusCancelled, StatusFailed},
 	StatusQueued:          {StatusBuilding, StatusDeploying, StatusCancelled, StatusFailed},
 	StatusBuilding:        {StatusDeploying, StatusCancelled, StatusFailed},
-	StatusDeploying:       {StatusSucceeded, StatusFailed},
+	StatusDeploying:       {StatusSucceeded, StatusFailed, StatusUnknown},
+	StatusUnknown:         {StatusSucceeded, StatusFailed},
 }
 
 // CanTransition reports whether the state machine allows from → to.

@@ -25,7 +25,12 @@ func (e *Engine) rollbackTarget(ctx context.Context, app *App, version int, p Pl
 		if err != nil {
 			return r, nil, fmt.Errorf("reading %s v%d: %w", app.Name, version, err)
 		}
-		return r, explicitTargetRefusal(app, r, live), nil
+		if why := explicitTargetRefusal(app, r, live); why == nil || why.Reasons[0].Code != CodeAlreadyLive || p.LiveErr == "" {
+			return r, why, nil
+		}
+		// The store's word only: the target could not be read, so do not
+		// claim it is at that version.
+		return r, Refuse(CodeLiveUnreadable, "app", app.Name, "version", r.Version, "detail", p.LiveErr), nil
 	}
 	before := 0
 	for scanned := 0; scanned < maxTargetScan; scanned += historyPage {

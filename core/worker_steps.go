@@ -77,7 +77,7 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 		return w.fail(ctx, r, err.Error(), log.Tail())
 	}
 	if resumed {
-		if live, lerr := d.Live(ctx); lerr == nil && live.Same(r.Artifact) {
+		if ok, lerr := landed(ctx, d, DeployRequest{App: r.App, ReleaseID: r.ID, Artifact: r.Artifact}); lerr == nil && ok {
 			w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, "resumed deploy: artifact already live, not deployed again")
 			return w.succeed(ctx, r, log)
 		}
@@ -88,7 +88,7 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
 			return fmt.Errorf("deploying %s: %w", r.ID, cause)
 		}
-		return w.fail(ctx, r, fmt.Sprintf("deploy failed: %v", err), log.Tail())
+		return w.afterDeployError(ctx, r, d, req, err, log)
 	}
 	if err := w.hook(r.ID, StepSucceeded); err != nil {
 		return err
@@ -97,11 +97,8 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 }
 
 func (w *Worker) succeed(ctx context.Context, r Release, log *progressLog) error {
-	o := Outcome{Status: StatusSucceeded, At: w.e.Now(), Output: log.Tail(), Worker: w.cfg.ID}
-	if app, ref := w.e.App(r.App); ref == nil && r.Kind == KindRollback && app.Policy.LockAfterRollback {
-		o.Freeze = &Lock{App: r.App, Kind: LockAfterRollback, Holder: r.Requester, ReleaseID: r.ID,
-			Reason: fmt.Sprintf("rollback to v%d", r.RollbackOf), Since: o.At}
-	}
+	o := w.e.successOutcome(r, w.cfg.ID)
+	o.Output = log.Tail()
 	return w.finish(ctx, r, o)
 }
 
@@ -124,8 +121,11 @@ func (w *Worker) finish(ctx context.Context, r Release, o Outcome) error {
 		w.e.audit(ctx, Actor{}, AuditLock, r.App, r.ID, "releases frozen after rollback")
 	}
 	step := StepSucceeded
-	if o.Status == StatusFailed {
+	switch o.Status {
+	case StatusFailed:
 		step = StepFailed
+	case StatusUnknown:
+		step = StepUnknown
 	}
 	w.e.notify(ctx, out, step, o.Error)
 	return nil

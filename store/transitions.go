@@ -278,7 +278,9 @@ func (s *Store) finishRow(ctx context.Context, tx bun.Tx, row releaseRow, o core
 }
 
 // becomeLive makes a succeeded release what is live; for a rollback it
-// marks the releases it moved away from and sets the freeze.
+// marks the releases it moved away from and sets the freeze. The release
+// it restores is never marked, even when the store believed it live
+// already (a deploy that landed unrecorded had moved the target away).
 func (s *Store) becomeLive(ctx context.Context, tx bun.Tx, row releaseRow, o core.Outcome) error {
 	var prev int64
 	if err := tx.NewSelect().Table("apps").Column("live_release_id").Where("name = ?", row.App).Scan(ctx, &prev); err != nil {
@@ -290,7 +292,7 @@ func (s *Store) becomeLive(ctx context.Context, tx bun.Tx, row releaseRow, o cor
 	if row.Kind == string(core.KindRollback) {
 		_, err := tx.NewUpdate().Table("releases").Set("rolled_back = ?", true).Set("rolled_back_by = ?", row.ID).
 			Where("app = ?", row.App).Where("status = ?", string(core.StatusSucceeded)).Where("rolled_back = ?", false).
-			Where("id <> ?", row.ID).
+			Where("id <> ?", row.ID).Where("version <> ?", row.RollbackOf).
 			WhereGroup(" AND ", func(q *bun.UpdateQuery) *bun.UpdateQuery {
 				return q.Where("version > ? AND version < ?", row.RollbackOf, row.Version).WhereOr("id = ?", prev)
 			}).Exec(ctx)

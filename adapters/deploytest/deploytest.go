@@ -30,6 +30,10 @@ type Harness struct {
 	// HangNext makes the next Deploy wait (for a rollout, a copy, a script)
 	// until its context is cancelled.
 	HangNext func()
+	// LandNext, when set, makes the next Deploy's change reach the target
+	// while its answer never arrives (the client times out): Deploy returns
+	// an error, and reading the target again must show the artifact live.
+	LandNext func()
 }
 
 // Run runs the contract against deployers made by newHarness (a fresh
@@ -40,6 +44,37 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 	t.Run("missing artifact refused by check", func(t *testing.T) { missingRefused(t, newHarness(t)) })
 	t.Run("failure keeps live truthful", func(t *testing.T) { failureTruthful(t, newHarness(t)) })
 	t.Run("cancel stops waiting", func(t *testing.T) { cancelStops(t, newHarness(t)) })
+	t.Run("a deploy that timed out but landed reads as landed", func(t *testing.T) { landedAfterTimeout(t, newHarness(t)) })
+}
+
+// landedAfterTimeout: the worker asks the target again after a deploy
+// error, so a deploy that landed though its answer was lost must read as
+// live (DeployVerifier.Landed when the deployer has it, else Live).
+func landedAfterTimeout(t *testing.T, h Harness) {
+	if h.LandNext == nil {
+		t.Skip("the harness cannot make a deploy land without its answer")
+	}
+	ctx := context.Background()
+	require.NoError(t, h.Deployer.Deploy(ctx, request(h, h.Artifacts[0], 1, &bytes.Buffer{})))
+	h.LandNext()
+	dctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req := request(h, h.Artifacts[1], 2, &bytes.Buffer{})
+	require.Error(t, h.Deployer.Deploy(dctx, req), "the answer never came")
+	if v, ok := h.Deployer.(core.DeployVerifier); ok {
+		landed, err := v.Landed(ctx, req)
+		require.NoError(t, err)
+		assert.True(t, landed, "the deploy landed")
+		other, err := v.Landed(ctx, request(h, h.Artifacts[0], 1, &bytes.Buffer{}))
+		require.NoError(t, err)
+		assert.False(t, other, "an earlier deploy is not what is live")
+	}
+	live, err := h.Deployer.Live(ctx)
+	if errors.Is(err, core.ErrLiveUnknown) {
+		return
+	}
+	require.NoError(t, err)
+	assert.True(t, live.Same(h.Artifacts[1]), "live %+v, landed %+v", live, h.Artifacts[1])
 }
 
 func request(h Harness, a core.Artifact, id core.ReleaseID, log *bytes.Buffer) core.DeployRequest {

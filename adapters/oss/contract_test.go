@@ -23,6 +23,8 @@ func TestDeployerContract(t *testing.T) {
 					Message: "injected by the contract suite"})
 			},
 			HangNext: func() { f.emu.InjectFault(ossemu.Fault{Op: ossemu.OpCopyObject, Hang: true}) },
+			// Every attempt lands and none is answered.
+			LandNext: func() { f.emu.InjectFault(ossemu.Fault{Op: ossemu.OpCopyObject, Count: 3, Applied: true}) },
 		}
 	})
 }

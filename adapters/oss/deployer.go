@@ -37,6 +37,7 @@ type Deployer struct {
 var (
 	_ core.Deployer         = (*Deployer)(nil)
 	_ core.ArtifactResolver = (*Deployer)(nil)
+	_ core.DeployVerifier   = (*Deployer)(nil)
 )
 
 // New makes a deployer over bucket (an *oss.Bucket). cdn refreshes the

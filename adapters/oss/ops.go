@@ -127,3 +127,19 @@ func (d *Deployer) head(ctx context.Context, key string) (http.Header, error) {
 	})
 	return h, err
 }
+
+// Landed reports whether req's copy is what the fixed key holds, by the
+// metadata the copy wrote (x-oss-meta-dingops-release and
+// x-oss-meta-dingops-source), not by ETag: OSS documents no guarantee that
+// a copy keeps its source's ETag. The worker asks after a copy that timed
+// out or lost its connection, which OSS may have applied anyway.
+func (d *Deployer) Landed(ctx context.Context, req core.DeployRequest) (bool, error) {
+	h, err := d.head(ctx, d.cfg.ManifestKey)
+	if isMissing(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, &opError{app: d.cfg.App, doing: "reading what " + d.cfg.ManifestKey + " holds", err: err}
+	}
+	return h.Get("X-Oss-Meta-"+metaRelease) == releaseID(req.ReleaseID) && h.Get("X-Oss-Meta-"+metaSource) == req.Artifact.Ref, nil
+}

@@ -25,8 +25,14 @@ type sent struct {
 // the stream connections. It does not wait for the ack.
 func (w *world) say(chatID, who, text string) sent {
 	w.t.Helper()
+	return w.sayOn("", chatID, who, text)
+}
+
+// sayOn is say with the push sent to connection conn ("" any).
+func (w *world) sayOn(conn, chatID, who, text string) sent {
+	w.t.Helper()
 	dl, err := w.dt.SendText(dingtalkemu.BotMessage{ConversationID: chatID, Group: true, SenderStaffID: who,
-		SenderNick: who, Text: text})
+		SenderNick: who, Text: text, ConnID: conn})
 	require.NoError(w.t, err)
 	return sent{Chat: chatID, Who: who, Text: text, MsgID: dl.MsgID}
 }

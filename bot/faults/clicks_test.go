@@ -35,14 +35,14 @@ func TestCardClicks(t *testing.T) {
 	w.checkDecisions(double, 1)
 
 	together := w.request("web2", 1)
-	outs := w.clickTogether(together, [2]string{"bob", "approve"}, [2]string{"carol", "approve"})
+	outs := w.clickTogether(together, []string{a.conn, b.conn}, [2]string{"bob", "approve"}, [2]string{"carol", "approve"})
 	w.checkOneWinner(outs)
 	assert.ElementsMatch(t, []string{a.conn, b.conn}, w.clickConns(together), "the two clicks reached two replicas")
 	w.waitStatus(together, core.StatusSucceeded, patience)
 	w.checkDecisions(together, 1)
 
 	mixed := w.request("web1", 2)
-	outs = w.clickTogether(mixed, [2]string{"bob", "approve"}, [2]string{"carol", "reject"})
+	outs = w.clickTogether(mixed, nil, [2]string{"bob", "approve"}, [2]string{"carol", "reject"})
 	w.checkOneWinner(outs)
 	r, err := w.st.Release(w.ctx, mixed)
 	require.NoError(t, err)
@@ -64,10 +64,11 @@ type clickOutcome struct {
 	err error
 }
 
-// clickTogether presses buttons of one card at the same moment; a delay
-// on acks keeps the first connection busy, so DingTalk gives the second
-// click to the other one.
-func (w *world) clickTogether(id core.ReleaseID, clicks ...[2]string) []clickOutcome {
+// clickTogether presses buttons of one card at the same moment, the i-th
+// pushed to conns[i] when given (DingTalk picks a connection at random per
+// push, so two clicks meet on two replicas only half the time; the test
+// makes sure they do), with acks slowed so both are in flight at once.
+func (w *world) clickTogether(id core.ReleaseID, conns []string, clicks ...[2]string) []clickOutcome {
 	c := w.cardOf(id)
 	w.dt.DelayAcks(700 * time.Millisecond)
 	defer w.dt.DelayAcks(0)
@@ -79,8 +80,12 @@ func (w *world) clickTogether(id core.ReleaseID, clicks ...[2]string) []clickOut
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			conn := ""
+			if i < len(conns) {
+				conn = conns[i]
+			}
 			outs[i].res, outs[i].err = w.dt.ClickCard(ctx, dingtalkemu.Click{OutTrackID: c.OutTrackID, UserID: k[0],
-				Params: map[string]any{"action": k[1], "release_id": strconv.FormatInt(int64(id), 10)}})
+				ConnID: conn, Params: map[string]any{"action": k[1], "release_id": strconv.FormatInt(int64(id), 10)}})
 		}()
 	}
 	wg.Wait()

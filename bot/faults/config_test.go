@@ -31,20 +31,20 @@ const (
 
 // settings are what a test changes in its world.
 type settings struct {
-	Apps          int           // web1…webN
-	Announce      bool          // a window opening and a digest every minute
-	Lease         time.Duration // worker.lease
-	Poll          time.Duration // worker.poll
-	Drain         time.Duration // worker.drain_timeout
-	OSSTimeout    time.Duration // one OSS attempt
-	DTTimeout     time.Duration // one DingTalk OpenAPI call
-	Redeliver     time.Duration // the emulator's redelivery deadline
-	MaxDeliveries int           // of one message; 0 is unlimited
+	Apps       int           // web1…webN
+	Announce   bool          // a window opening and a digest every minute
+	Lease      time.Duration // worker.lease
+	Poll       time.Duration // worker.poll
+	Drain      time.Duration // worker.drain_timeout
+	OSSTimeout time.Duration // one OSS attempt
+	DTTimeout  time.Duration // one DingTalk OpenAPI call
+	AckTimeout time.Duration // the emulator's ack deadline (diagnostic only: nothing is pushed again)
+	Duplicates int           // the emulator pushes every n-th message twice; 0 never
 }
 
 func defaults() settings {
 	return settings{Apps: 2, Lease: 2 * time.Second, Poll: 250 * time.Millisecond, Drain: 30 * time.Second,
-		OSSTimeout: 5 * time.Second, DTTimeout: 2 * time.Second, Redeliver: 5 * time.Second}
+		OSSTimeout: 5 * time.Second, DTTimeout: 2 * time.Second, AckTimeout: 5 * time.Second}
 }
 
 func app(i int) string  { return fmt.Sprintf("web%d", i) }

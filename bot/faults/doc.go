@@ -1,7 +1,7 @@
 // Package faults proves dingops under load and faults: its tests build the
 // dingops binary once, run several `dingops serve` processes on one
 // PostgreSQL database and one DingTalk emulator, deploy to an OSS emulator,
-// and then kill, cut, stall, refuse and redeliver. Every test asserts that
+// and then kill, cut, stall, refuse and push twice. Every test asserts that
 // nothing was lost and nothing was done twice: each command answered once,
 // each approval deployed once, each announcement sent once, and the
 // release row, the card and the audit log agreeing at the end.

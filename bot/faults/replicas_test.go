@@ -128,11 +128,14 @@ func TestLockAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	a, b := w.start("replica-a"), w.start("replica-b")
-	// Acks seen late keep a connection's one frame slot busy, so the second
-	// message must go to the other connection.
+	require.NotEmpty(t, a.conn)
+	require.NotEmpty(t, b.conn)
+	// DingTalk picks a connection at random per push; the test names one
+	// for each message so the two always meet on two processes, with acks
+	// slowed so both are in flight at once.
 	w.dt.DelayAcks(time.Second)
-	m1 := w.say(chat(1), "alice", "/rollback web1 v1 first")
-	m2 := w.say(chat(1), "alice", "/rollback web1 v1 second")
+	m1 := w.sayOn(a.conn, chat(1), "alice", "/rollback web1 v1 first")
+	m2 := w.sayOn(b.conn, chat(1), "alice", "/rollback web1 v1 second")
 	w.handled([]sent{m1, m2}, patience)
 	w.dt.DelayAcks(0)
 

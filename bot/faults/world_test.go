@@ -67,8 +67,8 @@ func newWorld(t *testing.T, change ...func(*settings)) *world {
 }
 
 func (w *world) startDingTalk() {
-	w.dt = dingtalkemu.New(dingtalkemu.Options{Templates: []string{cardTemplate}, RedeliverAfter: w.set.Redeliver,
-		MaxDeliveries: w.set.MaxDeliveries})
+	w.dt = dingtalkemu.New(dingtalkemu.Options{Templates: []string{cardTemplate}, AckTimeout: w.set.AckTimeout,
+		Duplicates: w.set.Duplicates})
 	require.NoError(w.t, w.dt.Start())
 	w.t.Cleanup(w.dt.Close)
 }

@@ -21,7 +21,10 @@ const NoticeParam = "notice"
 // becomes the same command as typed /approve N or /reject N (origin card,
 // the clicker's staff id) and runs through the bot. The answer carries the
 // card's new public state for a decision, or leaves the public card alone
-// and tells the clicker privately why nothing happened.
+// and tells the clicker privately why nothing happened. DingTalk pushes a
+// click once, so a click the store cannot take goes to the local spool and
+// runs when the store is back; the clicker is told it was kept, or (spool
+// full) that it was not taken and to click again.
 func (t *Transport) onCardFrame(ctx context.Context, df *payload.DataFrame) (*payload.DataFrameResponse, error) {
 	answer := t.answerClick(ctx, []byte(df.Data))
 	resp := payload.NewSuccessDataFrameResponse()
@@ -55,8 +58,12 @@ func (t *Transport) answerClick(ctx context.Context, data []byte) *card.CardResp
 	defer func() { t.notifier.settle(k.ReleaseID, decided) }()
 	m := bot.Message{ID: "card:" + k.OutTrackID + ":" + k.UserID + ":" + string(k.Action), ChatID: tg.chat,
 		Group: tg.group, StaffID: k.UserID, Origin: core.OriginCard, At: t.now(), Language: tg.lang}
-	resp := t.bot.Run(ctx, m, &bot.Command{Name: k.Action, ID: k.ReleaseID})
+	cmd := bot.Command{Name: k.Action, ID: k.ReleaseID}
+	resp := t.bot.Run(ctx, m, &cmd)
 	if decided = !resp.Refused && resp.Release != nil; !decided {
+		if resp.Release == nil && t.storeTrouble(ctx) {
+			return private(t.spoolClick(ctx, tg.lang, m, cmd))
+		}
 		return private(resp.Text)
 	}
 	c, err := t.bot.CardOf(ctx, tg.lang, *resp.Release, "")

@@ -51,8 +51,9 @@ func (t *Transport) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	stopPool := t.startPool(work, &wg)
 	t.scan(ctx)
-	wg.Add(1)
+	wg.Add(2)
 	go func() { defer wg.Done(); t.rescanLoop(ctx) }()
+	go func() { defer wg.Done(); t.drainLoop(ctx) }()
 	cli := t.newClient()
 	t.keepConnected(ctx, cli)
 	cli.Close()

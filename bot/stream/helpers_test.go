@@ -35,6 +35,8 @@ type env struct {
 	// wrapNext, when set, wraps the release store of the next replica
 	// built (and is then cleared): a way to make one replica's reads fail.
 	wrapNext func(core.ReleaseStore) core.ReleaseStore
+	// clientConfig reaches an emulator another process runs (emu nil).
+	clientConfig dingtalk.Config
 }
 
 type envOption func(*dingtalkemu.Options, *env)
@@ -43,7 +45,7 @@ func markdownMode(_ *dingtalkemu.Options, e *env) { e.template = "" }
 
 // newEnv starts the emulator on a database of backend b.
 func newEnv(t *testing.T, b storetest.Backend, opts ...envOption) *env {
-	o := dingtalkemu.Options{Templates: []string{template}, RedeliverAfter: 2 * time.Second}
+	o := dingtalkemu.Options{Templates: []string{template}, AckTimeout: 2 * time.Second}
 	e := &env{t: t, dsn: b.DSN(t), template: template,
 		deps: map[string]*coretest.Deployer{"web": coretest.NewDeployer(), "api": coretest.NewDeployer()}}
 	for _, f := range opts {
@@ -120,11 +122,16 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 	b, err := bot.New(bot.Config{Engine: eng, Clock: systemClock{}, Chats: map[string]string{"cid-en": "en"},
 		Buttons: e.template != "", ChatNames: map[string]string{"cid-web": "web-ops"}})
 	require.NoError(t, err)
-	api, err := dingtalk.New(e.emu.ClientConfig())
+	cc := e.clientConfig
+	if e.emu != nil {
+		cc = e.emu.ClientConfig()
+	}
+	api, err := dingtalk.New(cc)
 	require.NoError(t, err)
 	cfg := Config{Bot: b, API: api, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
-		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond}
+		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond,
+		SpoolDir: t.TempDir(), SpoolRetry: 50 * time.Millisecond}
 	for _, f := range opts {
 		f(&cfg)
 	}

@@ -16,20 +16,24 @@ import (
 )
 
 // inbound is a chat message as recorded in the inbox: dingops's own message
-// plus where to reply.
+// plus where to reply. A card click kept in the spool while the store was
+// down carries its command, run as the click would have been.
 type inbound struct {
-	Message        bot.Message `json:"message"`
-	Webhook        string      `json:"webhook,omitempty"`
-	WebhookExpires time.Time   `json:"webhook_expires"`
+	Message        bot.Message  `json:"message"`
+	Webhook        string       `json:"webhook,omitempty"`
+	WebhookExpires time.Time    `json:"webhook_expires"`
+	Command        *bot.Command `json:"command,omitempty"`
 }
 
-// onBotFrame records a chat message and returns, so the SDK acks it at
-// once; the pool handles it. A message recorded before is not recorded
-// again, which makes DingTalk's redeliveries harmless; it is queued again in
-// case it is still unhandled (the pool's claim skips a done or leased one).
-// While the store cannot record it, the frame is held unacknowledged —
-// retried until the connection goes — because an acked message that was
-// not recorded would be lost.
+// onBotFrame takes a chat message and returns, so the SDK acks it at once;
+// the pool handles it. DingTalk pushes a bot message once — it is
+// "fire-forgot", not pushed again for a missing ack (developerpedia
+// docs/learn/stream/protocol.md, FAQ) — so the ack is not held for anything:
+// a message the store cannot record within RecordBudget is kept in the
+// local spool, and when that cannot take it either, the sender is told on
+// the session webhook to send it again. A message recorded before (a rare
+// duplicate push) is not recorded again; it is queued again in case it is
+// still unhandled (the pool's claim skips a done or leased one).
 func (t *Transport) onBotFrame(ctx context.Context, df *payload.DataFrame) (*payload.DataFrameResponse, error) {
 	in, skip, err := convertBotMessage([]byte(df.Data), t.now())
 	if err != nil {
@@ -45,40 +49,58 @@ func (t *Transport) onBotFrame(ctx context.Context, df *payload.DataFrame) (*pay
 		return nil, fmt.Errorf("encoding message %s: %w", in.Message.ID, err)
 	}
 	m := in.Message
-	fresh, err := t.record(ctx, store.InboundMessage{MsgID: m.ID, ReceivedAt: t.now(), ChatID: m.ChatID,
-		Sender: m.StaffID, Body: string(body)})
-	if err != nil {
-		return nil, err
-	}
-	if !fresh {
-		t.log.InfoContext(ctx, "a repeated bot message", "msg_id", m.ID, "frame", df.GetMessageId())
-	}
-	if t.cfg.afterRecord == nil || t.cfg.afterRecord(m.ID) {
-		t.enqueue(m.ID)
+	im := store.InboundMessage{MsgID: m.ID, ReceivedAt: t.now(), ChatID: m.ChatID, Sender: m.StaffID, Body: string(body)}
+	if !t.take(ctx, im) {
+		t.notTaken(ctx, in)
 	}
 	return payload.NewSuccessDataFrameResponse(), nil
 }
 
-// record stores an inbound message, retrying with backoff while the store
-// fails and the frame's connection lives. Each attempt runs on a context
-// the connection cannot cancel, so an insert never commits while reporting
-// "canceled".
+// take records im in the inbox and queues it, or keeps it in the spool; it
+// reports false when neither could. While the spool holds anything the
+// store is known to be failing, and im goes straight to the spool behind
+// the others, without holding an SDK handler slot for the budget.
+func (t *Transport) take(ctx context.Context, im store.InboundMessage) bool {
+	if t.spool == nil || t.spool.Len() == 0 {
+		fresh, err := t.record(ctx, im)
+		if err == nil {
+			if !fresh {
+				t.log.InfoContext(ctx, "a repeated bot message", "msg_id", im.MsgID)
+			}
+			t.recorded(im.MsgID)
+			return true
+		}
+		t.log.ErrorContext(ctx, "recording inbound message failed; keeping it in the local spool", "msg_id", im.MsgID, "err", err)
+	}
+	return t.keep(ctx, im)
+}
+
+// recorded queues a message the inbox now holds.
+func (t *Transport) recorded(id string) {
+	if t.cfg.afterRecord == nil || t.cfg.afterRecord(id) {
+		t.enqueue(id)
+	}
+}
+
+// record stores an inbound message, retrying with backoff for at most
+// Config.RecordBudget. Attempts run on a context the connection cannot
+// cancel. An insert that commits after its attempt timed out makes the
+// spooled copy a repeat, which the inbox ignores.
 func (t *Transport) record(ctx context.Context, in store.InboundMessage) (bool, error) {
-	delay := 100 * time.Millisecond
-	for attempt := 1; ; attempt++ {
-		actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	deadline := time.Now().Add(t.cfg.RecordBudget)
+	delay := 50 * time.Millisecond
+	for {
+		actx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 		fresh, err := t.inbox.Record(actx, in)
 		cancel()
 		if err == nil {
 			return fresh, nil
 		}
-		t.log.ErrorContext(ctx, "recording bot message; holding its ack and retrying", "msg_id", in.MsgID, "attempt", attempt, "err", err)
-		select {
-		case <-ctx.Done():
-			return false, fmt.Errorf("recording message %s: %w (connection gone: DingTalk delivers it again)", in.MsgID, err)
-		case <-time.After(delay):
+		if time.Until(deadline) < delay {
+			return false, err
 		}
-		delay = min(2*delay, 5*time.Second)
+		time.Sleep(delay)
+		delay = min(2*delay, time.Second)
 	}
 }
 

@@ -148,13 +148,14 @@ func TestCrashBetweenRecordAndHandle(t *testing.T) {
 	assert.Equal(t, store.InboxDone, rec.State)
 }
 
-// TestBurst: 200 messages from many chats at once, with the SDK leaving
-// frames beyond its handler limit unacked and the gateway redelivering
-// them: every message is answered exactly once.
+// TestBurst: 200 messages from many chats at once, every seventh pushed
+// twice (the occasional duplicate): every message is answered exactly once.
+// DingTalk pushes a message once, so nothing may rely on a second push:
+// the SDK's handler limit stays well above what a burst needs.
 func TestBurst(t *testing.T) {
 	t.Parallel()
-	e := sqlite(t, func(o *dingtalkemu.Options, _ *env) { o.Window, o.RedeliverAfter = 32, 300*time.Millisecond })
-	r := e.start("r1", func(c *Config) { c.MaxPendingFrames, c.Handlers = 2, 8 })
+	e := sqlite(t, func(o *dingtalkemu.Options, _ *env) { o.Window, o.Duplicates = 32, 7 })
+	r := e.start("r1", func(c *Config) { c.Handlers = 8 })
 	var dls []*dingtalkemu.Delivery
 	for i := range 200 {
 		chat, who, text := fmt.Sprintf("cid-g%d", i%10), fmt.Sprintf("user%d", i%7), "/whoami"
@@ -181,11 +182,11 @@ func TestBurst(t *testing.T) {
 	for _, dl := range dls {
 		assert.Equal(t, 1, answers[dl.MsgID], "message %s", dl.MsgID)
 	}
-	redelivered := 0
+	duplicates := 0
 	for _, f := range e.emu.Frames() {
 		if f.Attempt > 1 {
-			redelivered++
+			duplicates++
 		}
 	}
-	t.Logf("%d frames were delivered again", redelivered)
+	assert.Positive(t, duplicates, "some messages were pushed twice")
 }

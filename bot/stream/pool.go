@@ -147,5 +147,9 @@ func (t *Transport) process(ctx context.Context, id string) {
 	}
 	hctx, cancel := context.WithTimeout(ctx, t.cfg.HandleTimeout)
 	defer cancel()
+	if in.Command != nil {
+		t.replayClick(hctx, in)
+		return
+	}
 	t.deliver(hctx, in, t.bot.Handle(hctx, in.Message))
 }

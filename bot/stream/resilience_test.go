@@ -14,8 +14,9 @@ import (
 )
 
 // TestReconnect: the connection drops while a message's ack is still on
-// its way, and DingTalk later sends a SYSTEM disconnect; the transport
-// reconnects each time and nothing is lost or done twice.
+// its way (the gateway never sees it, and does not push the message again),
+// and DingTalk later sends a SYSTEM disconnect; the transport reconnects
+// each time and nothing is lost or done twice.
 func TestReconnect(t *testing.T) {
 	t.Parallel()
 	e := sqlite(t)
@@ -34,7 +35,7 @@ func TestReconnect(t *testing.T) {
 	e.emu.DelayAcks(0)
 	require.Eventually(t, func() bool { return r.tr.Reconnects() >= 1 && r.tr.Connected() }, wait, 5*time.Millisecond)
 	_, err = dl.Wait(ctxT(t))
-	require.NoError(t, err)
+	require.ErrorIs(t, err, dingtalkemu.ErrNoAck, "the ack was lost with the connection")
 
 	e.emu.Disconnect()
 	require.Eventually(t, func() bool { return r.tr.Reconnects() >= 2 && r.tr.Connected() }, wait, 5*time.Millisecond)

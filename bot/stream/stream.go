@@ -6,8 +6,10 @@
 // converted to bot.Message and bot.Command at its edge.
 //
 // All state is in the store (inbound messages, delivered cards), so any
-// number of replicas can each hold a connection: DingTalk spreads pushes
-// across them and any replica can handle any message or click.
+// number of replicas can each hold a connection: DingTalk pushes each
+// message to one of them at random and any replica can handle any message
+// or click. While the store cannot record, a replica keeps what it is
+// pushed in its own local spool until the store is back.
 package stream
 
 import (
@@ -43,15 +45,25 @@ type Config struct {
 	Clock          core.Clock
 	Logger         *slog.Logger
 
-	// MaxPendingFrames bounds the SDK's concurrent frame handlers; frames
-	// beyond it are left unacknowledged for DingTalk to redeliver. Default 1024.
+	// MaxPendingFrames bounds the SDK's concurrent frame handlers; the SDK
+	// drops frames beyond it unacknowledged, and DingTalk does not push them
+	// again, so a handler here only takes the message (RecordBudget at most)
+	// and returns. Default 1024.
 	MaxPendingFrames int
-	Lease            time.Duration // how long a claimed message is ours; default 5m, at least HandleTimeout+1m
-	HandleTimeout    time.Duration // one message's handling and replies; default 2m
-	Rescan           time.Duration // scan for unfinished messages; default 1m
-	Poll             time.Duration // check (and restore) the connection; default 1s
-	ReconnectMin     time.Duration // first back-off after a failed connect; default 3s
-	ReconnectMax     time.Duration // back-off cap; default 60s
+	// SpoolDir is where messages and clicks the store cannot record are kept
+	// (file SpoolFile, one per replica: never share it) until it can; the
+	// data directory. "" keeps none: such a message is refused at once and
+	// its sender told to send it again.
+	SpoolDir      string
+	SpoolMax      int           // messages the spool holds; default 10000
+	RecordBudget  time.Duration // a frame handler's attempts at the store before spooling; default 2s
+	SpoolRetry    time.Duration // how often the spool is offered to the store again; default 1s
+	Lease         time.Duration // how long a claimed message is ours; default 5m, at least HandleTimeout+1m
+	HandleTimeout time.Duration // one message's handling and replies; default 2m
+	Rescan        time.Duration // scan for unfinished messages; default 1m
+	Poll          time.Duration // check (and restore) the connection; default 1s
+	ReconnectMin  time.Duration // first back-off after a failed connect; default 3s
+	ReconnectMax  time.Duration // back-off cap; default 60s
 	// CallbackBudget bounds a card click's handling: DingTalk wants the
 	// answer within 2 s. Default 1.5s.
 	CallbackBudget time.Duration
@@ -82,11 +94,14 @@ func (c Config) withDefaults() (Config, error) {
 		c.ReplicaID = fmt.Sprintf("%s-%d", host, os.Getpid())
 	}
 	c.Handlers = orInt(c.Handlers, 8)
-	// The SDK leaves frames past this limit unacknowledged, to be redelivered
-	// by the gateway tens of seconds later. A handler here only records the
-	// message and returns, so a high limit costs little and keeps a burst
-	// from 200 chats on its first delivery.
+	// The SDK drops frames past this limit unacknowledged, and DingTalk
+	// never pushes them again. A handler here only records or spools the
+	// message and returns, so a high limit costs little and takes a burst
+	// from 200 chats.
 	c.MaxPendingFrames = orInt(c.MaxPendingFrames, 1024)
+	c.SpoolMax = orInt(c.SpoolMax, 10000)
+	c.RecordBudget = orDur(c.RecordBudget, 2*time.Second)
+	c.SpoolRetry = orDur(c.SpoolRetry, time.Second)
 	c.Retries = orInt(c.Retries, 3)
 	c.HandleTimeout = orDur(c.HandleTimeout, 2*time.Minute)
 	// A claim must outlast the handling, or another replica would take the
@@ -122,6 +137,10 @@ type Transport struct {
 	qmu        sync.Mutex
 	queued     map[string]bool
 
+	spool        *spool // nil without Config.SpoolDir
+	drainKick    chan struct{}
+	drainFailing atomic.Bool
+
 	life      context.Context // ends at Close: the notifier's lifetime
 	stop      context.CancelFunc
 	startOnce sync.Once
@@ -135,7 +154,12 @@ func New(cfg Config) (*Transport, error) {
 	}
 	t := &Transport{cfg: cfg, bot: cfg.Bot, api: cfg.API, inbox: cfg.Store.Inbox(), cards: cfg.Store.Cards(),
 		log: cfg.Logger.With("component", ServiceName), queue: make(chan string, 64*cfg.Handlers),
-		kick: make(chan struct{}, 1), queued: map[string]bool{}}
+		kick: make(chan struct{}, 1), queued: map[string]bool{}, drainKick: make(chan struct{}, 1)}
+	if cfg.SpoolDir != "" {
+		if t.spool, err = openSpool(cfg.SpoolDir, cfg.SpoolMax); err != nil {
+			return nil, fmt.Errorf("dingtalk stream: %w", err)
+		}
+	}
 	t.life, t.stop = context.WithCancel(context.Background())
 	t.notifier = newNotifier(t)
 	return t, nil
@@ -163,6 +187,20 @@ func (t *Transport) Notifier() *Notifier { return t.notifier }
 func (t *Transport) Close() {
 	t.notifier.waitIdle(closeTimeout)
 	t.stop()
+	if t.spool != nil {
+		if err := t.spool.Close(); err != nil {
+			t.log.Error("closing the spool", "err", err)
+		}
+	}
+}
+
+// Spooled is how many messages and clicks wait in the local spool for the
+// store, for /metrics.
+func (t *Transport) Spooled() int {
+	if t.spool == nil {
+		return 0
+	}
+	return t.spool.Len()
 }
 
 // closeTimeout bounds how long Close waits for queued card updates.

@@ -19,7 +19,8 @@ func (p *parts) services(sys *System, dt *dingtalk.Client) error {
 	opsCfg := web.OpsConfig{Addr: cfg.Server.OpsAddr, DB: sys.Store, Metrics: m.Handler(), Logger: log.With("service", "ops")}
 	if dt != nil {
 		tr, err := stream.New(stream.Config{Bot: sys.Bot, API: dt, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
-			Handlers: cfg.DingTalk.Handlers, Clock: p.clock, Logger: log.With("adapter", "dingtalk")})
+			Handlers: cfg.DingTalk.Handlers, SpoolDir: cfg.DingTalk.SpoolDir, SpoolMax: cfg.DingTalk.SpoolMax,
+			Clock: p.clock, Logger: log.With("adapter", "dingtalk")})
 		if err != nil {
 			return fmt.Errorf("dingtalk stream: %w", err)
 		}

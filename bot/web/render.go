@@ -141,7 +141,7 @@ func (v *view) Tone(st core.Status) string {
 	switch st {
 	case core.StatusSucceeded:
 		return "ok"
-	case core.StatusFailed:
+	case core.StatusFailed, core.StatusUnknown:
 		return "bad"
 	case core.StatusRejected, core.StatusExpired, core.StatusCancelled:
 		return "muted"

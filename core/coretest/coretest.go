@@ -43,6 +43,8 @@ type Deployer struct {
 	deploys  []core.DeployRequest
 	failNext string
 	hangNext bool
+	landNext bool
+	liveErr  error
 	// Unknown makes Live answer core.ErrLiveUnknown, like a script target
 	// without a live command.
 	Unknown bool
@@ -96,6 +98,22 @@ func (d *Deployer) HangNext() {
 	d.mu.Unlock()
 }
 
+// LandNext makes the next Deploy take effect and then report a timeout,
+// as a request whose answer was lost.
+func (d *Deployer) LandNext() {
+	d.mu.Lock()
+	d.landNext = true
+	d.mu.Unlock()
+}
+
+// FailLive makes Live fail with err (nil: answer again), as a target that
+// cannot be read.
+func (d *Deployer) FailLive(err error) {
+	d.mu.Lock()
+	d.liveErr = err
+	d.mu.Unlock()
+}
+
 // Deploys lists the deploys made so far.
 func (d *Deployer) Deploys() []core.DeployRequest {
 	d.mu.Lock()
@@ -116,10 +134,14 @@ func (d *Deployer) Check(_ context.Context, a core.Artifact) error {
 // Deploy implements core.Deployer.
 func (d *Deployer) Deploy(ctx context.Context, req core.DeployRequest) error {
 	d.mu.Lock()
-	hang, fail := d.hangNext, d.failNext
-	d.hangNext, d.failNext = false, ""
+	hang, fail, land := d.hangNext, d.failNext, d.landNext
+	d.hangNext, d.failNext, d.landNext = false, "", false
 	d.deploys = append(d.deploys, req)
 	d.mu.Unlock()
+	if land {
+		d.SetLive(req.Artifact)
+		return fmt.Errorf("deploying %s to %s: %w", req.Artifact.Label(), req.App, context.DeadlineExceeded)
+	}
 	if hang {
 		<-ctx.Done()
 		return fmt.Errorf("deploying %s to %s: %w", req.Artifact.Label(), req.App, ctx.Err())
@@ -140,6 +162,9 @@ func (d *Deployer) Live(context.Context) (core.Artifact, error) {
 	defer d.mu.Unlock()
 	if d.Unknown {
 		return core.Artifact{}, core.ErrLiveUnknown
+	}
+	if d.liveErr != nil {
+		return core.Artifact{}, d.liveErr
 	}
 	if d.live.IsZero() {
 		return core.Artifact{}, errors.New("nothing deployed yet")

@@ -84,6 +84,10 @@ type Click struct {
 	UserID     string         // the clicker's staff id
 	Params     map[string]any // the button's callback params, e.g. {"action":"approve","id":"12"}
 	ActionID   string         // the component id; default "button_1"
+	// ConnID, for tests that need two clicks to meet on two replicas,
+	// names the connection to push to; "" picks one at random, as DingTalk
+	// does. A connection that is gone or draining falls back to random.
+	ConnID string
 }
 
 // ClickResult is the app's answer to a click, as its ack carried it.
@@ -193,7 +197,7 @@ func (s *Server) queueClick(k Click) (*Delivery, error) {
 		return nil, fmt.Errorf("encoding click: %w", err)
 	}
 	d := &delivery{clientID: card.ClientID, typ: "CALLBACK", topic: TopicCardCallback, data: string(data),
-		outTrackID: card.OutTrackID, timeout: s.opts.CardCallbackTimeout}
+		outTrackID: card.OutTrackID, connID: k.ConnID, timeout: s.opts.CardCallbackTimeout}
 	s.enqueue(d)
 	return &Delivery{d: d}, nil
 }

@@ -3,21 +3,27 @@ package dingtalkemu
 import (
 	"context"
 	"errors"
+	"math/rand/v2"
 	"time"
 )
 
 // ErrNoAck: a frame's deliveries all went unacknowledged.
 var ErrNoAck = errors.New("dingtalk emulator: frame was not acknowledged")
 
-// delivery is one message to push to one of the app's connections, maybe
-// several times; guarded by Server.mu.
+// delivery is one push of a message to one of the app's connections;
+// guarded by Server.mu. DingTalk pushes a bot message or a card callback
+// once: it is not pushed again when its ack is late or missing
+// (open-dingtalk/developerpedia docs/learn/stream/protocol.md, FAQ:
+// "机器人消息当前是fire-forgot模式，不会因为网络超时而重复推送"; outside event
+// subscriptions "ACK仅用于问题诊断和分析…不回复也不影响正常业务处理").
 type delivery struct {
 	clientID   string
 	typ, topic string
 	data       string
 	msgID      string
 	outTrackID string
-	redeliver  bool
+	connID     string // the connection chosen for it, "" until one is
+	duplicate  bool   // push a copy once this one is acked or expired
 	timeout    time.Duration
 	attempts   int
 	done       chan struct{}
@@ -34,7 +40,7 @@ func (d *delivery) finished() bool {
 	}
 }
 
-// finish settles d once; later acks of redelivered frames are only recorded.
+// finish settles d once; a late ack of an expired frame is only recorded.
 func (d *delivery) finish(a *Ack, err error) {
 	if d.finished() {
 		return
@@ -43,13 +49,18 @@ func (d *delivery) finish(a *Ack, err error) {
 	close(d.done)
 }
 
-// enqueue queues d for the next free connection; call with s.mu held. A
-// delivery without redelivery (a card click) has one deadline from now,
-// whether or not a connection takes it, as a user's click has.
+// enqueue queues d for a connection picked at random; call with s.mu held.
+// A card click has one deadline from now, whether or not a connection takes
+// it, as a user's click has. With Options.Duplicates every n-th bot message
+// is marked to be pushed a second time.
 func (s *Server) enqueue(d *delivery) {
 	d.done = make(chan struct{})
+	if d.topic == TopicBotMessage && s.opts.Duplicates > 0 {
+		s.st.pushes++
+		d.duplicate = s.st.pushes%s.opts.Duplicates == 0
+	}
 	s.st.queue = append(s.st.queue, d)
-	if !d.redeliver {
+	if d.topic == TopicCardCallback {
 		time.AfterFunc(d.timeout, func() {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -59,19 +70,55 @@ func (s *Server) enqueue(d *delivery) {
 			}
 		})
 	}
+	s.assign()
 	s.bump(EventFrame, "")
 }
 
-// retry queues d again after an unacknowledged frame, or fails it.
-func (s *Server) retry(d *delivery, reason string) {
-	if d == nil || d.finished() {
+// assign gives every queued delivery without a usable connection one of
+// the app's live, subscribed connections, chosen at random per push as
+// DingTalk does ("钉钉服务端每次推送消息时候，通过随机策略选取一个Stream通道推送",
+// protocol.md FAQ). A delivery waits on its connection's window; it moves
+// only when that connection goes or drains before sending it. Call with
+// s.mu held.
+func (s *Server) assign() {
+	for _, d := range s.st.queue {
+		if c, ok := s.st.conns[d.connID]; ok && !c.draining {
+			continue
+		}
+		var eligible []*conn
+		for _, c := range s.st.conns {
+			if c.clientID == d.clientID && !c.draining && c.subscribed(d.typ, d.topic) {
+				eligible = append(eligible, c)
+			}
+		}
+		d.connID = ""
+		if len(eligible) > 0 {
+			d.connID = eligible[rand.IntN(len(eligible))].id
+		}
+	}
+}
+
+// settle ends a pushed delivery whose frame went unacknowledged: it is not
+// pushed again. A delivery marked duplicate is pushed once more either way.
+func (s *Server) settle(d *delivery, reason string) {
+	if d == nil {
 		return
 	}
-	if d.redeliver && (s.opts.MaxDeliveries == 0 || d.attempts < s.opts.MaxDeliveries) {
-		s.st.queue = append(s.st.queue, d)
-		return
-	}
+	s.pushCopy(d)
 	d.finish(nil, errors.Join(ErrNoAck, errors.New(reason)))
+}
+
+// pushCopy queues the second push of a delivery marked duplicate: same data
+// and msgId, a new frame, a connection chosen anew. Call with s.mu held.
+func (s *Server) pushCopy(d *delivery) {
+	if !d.duplicate {
+		return
+	}
+	d.duplicate = false
+	cp := &delivery{clientID: d.clientID, typ: d.typ, topic: d.topic, data: d.data, msgID: d.msgID,
+		timeout: d.timeout, attempts: d.attempts, done: make(chan struct{})}
+	s.st.queue = append(s.st.queue, cp)
+	s.assign()
 }
 
 // sendLoop pushes queued deliveries to c, at most Window unacked at once.
@@ -96,7 +143,8 @@ func (s *Server) sendLoop(c *conn) {
 			continue
 		}
 		if err := c.write(fr); err != nil {
-			c.close() // the read loop ends and requeues what is pending
+			s.unsent(c, fr.Headers["messageId"])
+			c.close() // the read loop ends and settles what is pending
 			return
 		}
 	}
@@ -115,7 +163,7 @@ func (s *Server) next(c *conn) (wireFrame, bool) {
 			i--
 			continue
 		}
-		if d.clientID != c.clientID || !c.subscribed(d.typ, d.topic) {
+		if d.connID != c.id {
 			continue
 		}
 		s.st.queue = append(s.st.queue[:i], s.st.queue[i+1:]...)
@@ -129,6 +177,26 @@ func (s *Server) next(c *conn) (wireFrame, bool) {
 	return wireFrame{}, false
 }
 
+// unsent puts a delivery whose frame could not even be written (the
+// connection was already going) back in the queue for another connection:
+// it was never pushed.
+func (s *Server) unsent(c *conn, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fs := c.pending[id]
+	if fs == nil || fs.d == nil || fs.d.finished() {
+		return
+	}
+	fs.timer.Stop()
+	fs.expired = true
+	s.st.frameLog[fs.idx].Expired = true
+	delete(c.pending, id)
+	c.draining = true // it is going: push nothing more to it
+	fs.d.connID = ""
+	s.st.queue = append(s.st.queue, fs.d)
+	s.assign()
+}
+
 // expire handles a frame whose ack did not come within its timeout.
 func (s *Server) expire(id string) {
 	s.mu.Lock()
@@ -140,7 +208,7 @@ func (s *Server) expire(id string) {
 	fs.expired = true
 	s.st.frameLog[fs.idx].Expired = true
 	delete(fs.c.pending, id)
-	s.retry(fs.d, "no ack within the deadline")
+	s.settle(fs.d, "no ack within the deadline")
 	s.bump(EventFrame, id)
 }
 
@@ -159,6 +227,9 @@ func (s *Server) system(topic, data string, drain bool) {
 		}
 		c.draining = c.draining || drain
 		outs = append(outs, out{c, fr})
+	}
+	if drain {
+		s.assign()
 	}
 	s.mu.Unlock()
 	for _, o := range outs {
@@ -198,7 +269,8 @@ func (s *Server) dropAll() {
 }
 
 // DelayAcks makes the emulator see every ack d late, like a slow network:
-// with d above the redelivery deadline, frames are delivered again.
+// with d above the ack timeout, frames are recorded expired (and, like
+// DingTalk, not pushed again).
 func (s *Server) DelayAcks(d time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

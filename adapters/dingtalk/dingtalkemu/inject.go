@@ -31,6 +31,10 @@ type BotMessage struct {
 	IsAdmin           bool
 	Text              string   // what the user typed after @-mentioning the robot
 	AtUsers           []AtUser // other users mentioned
+	// ConnID, for tests that need two messages handled by two replicas,
+	// names the connection to push to; "" picks one at random, as DingTalk
+	// does. A connection that is gone or draining falls back to random.
+	ConnID string
 
 	// Set by SendText.
 	MsgID          string
@@ -65,8 +69,9 @@ type botCallback struct {
 	Msgtype   string `json:"msgtype"`
 }
 
-// SendText delivers a user's text message to the app's stream connections
-// (queued until one connects), with a session webhook to reply on.
+// SendText pushes a user's text message to one of the app's stream
+// connections, picked at random (queued until one connects), with a session
+// webhook to reply on. It is pushed once (see Options.Duplicates).
 func (s *Server) SendText(m BotMessage) (*Delivery, error) {
 	if m.ConversationID == "" {
 		return nil, errors.New("dingtalk emulator: a message needs a conversation id")
@@ -88,7 +93,7 @@ func (s *Server) SendText(m BotMessage) (*Delivery, error) {
 	s.st.botOrder = append(s.st.botOrder, m.MsgID)
 	s.bump(EventBotMessage, m.MsgID)
 	d := &delivery{clientID: app.ClientID, typ: "CALLBACK", topic: TopicBotMessage, data: string(data),
-		msgID: m.MsgID, redeliver: true, timeout: s.opts.RedeliverAfter}
+		msgID: m.MsgID, connID: m.ConnID, timeout: s.opts.AckTimeout}
 	s.enqueue(d)
 	return &Delivery{MsgID: m.MsgID, SessionWebhook: m.SessionWebhook, d: d}, nil
 }
@@ -127,7 +132,9 @@ func (s *Server) callbackOf(m BotMessage, app App) botCallback {
 }
 
 // Redeliver pushes an already injected message again (same data, same
-// msgId, a new frame), as DingTalk does when it believes an ack was lost.
+// msgId, a new frame): the rare duplicate push field reports describe.
+// DingTalk documents no redelivery of bot messages, so a client must not
+// count on one, only survive one.
 func (s *Server) Redeliver(msgID string) (*Delivery, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,7 +148,7 @@ func (s *Server) Redeliver(msgID string) (*Delivery, error) {
 		return nil, fmt.Errorf("encoding bot message: %w", err)
 	}
 	d := &delivery{clientID: m.ClientID, typ: "CALLBACK", topic: TopicBotMessage, data: string(data),
-		msgID: msgID, redeliver: true, timeout: s.opts.RedeliverAfter}
+		msgID: msgID, timeout: s.opts.AckTimeout}
 	s.enqueue(d)
 	return &Delivery{MsgID: msgID, SessionWebhook: m.SessionWebhook, d: d}, nil
 }

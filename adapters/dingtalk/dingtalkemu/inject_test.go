@@ -19,7 +19,7 @@ import (
 
 func TestForcedRedeliveryAndSlowAcks(t *testing.T) {
 	t.Parallel()
-	emu := start(t, dingtalkemu.Options{RedeliverAfter: 100 * time.Millisecond})
+	emu := start(t, dingtalkemu.Options{AckTimeout: 100 * time.Millisecond})
 	var mu sync.Mutex
 	var ids []string
 	stream(t, emu, func(cli *client.StreamClient) {
@@ -45,17 +45,16 @@ func TestForcedRedeliveryAndSlowAcks(t *testing.T) {
 	slow, err := emu.SendText(dingtalkemu.BotMessage{ConversationID: "cidG", Text: "slow"})
 	require.NoError(t, err)
 	_, err = slow.Wait(ctxT(t))
-	require.NoError(t, err)
+	require.ErrorIs(t, err, dingtalkemu.ErrNoAck, "an ack seen late does not count")
 	emu.DelayAcks(0)
-	require.NoError(t, emu.WaitFor(wait, func() bool {
-		n := 0
-		for _, f := range emu.Frames() {
-			if f.MsgID == slow.MsgID {
-				n++
-			}
+	require.NoError(t, emu.WaitFor(wait, func() bool { return len(emu.DataAcks()) == 3 }), "the late ack is recorded")
+	n := 0
+	for _, f := range emu.Frames() {
+		if f.MsgID == slow.MsgID {
+			n++
 		}
-		return n >= 2
-	}), "an ack seen late makes the emulator deliver again")
+	}
+	assert.Equal(t, 1, n, "and the message is not pushed again")
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, []string{dl.MsgID, dl.MsgID}, ids[:2], "a forced redelivery carries the same msgId")

@@ -4,7 +4,6 @@ package dingtalkemu_test
 // form is sent raw and must be rejected or dropped as DingTalk would.
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
-	"github.com/open-dingtalk/dingtalk-stream-sdk-go/chatbot"
-	"github.com/open-dingtalk/dingtalk-stream-sdk-go/client"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -136,11 +133,11 @@ func ackFor(t *testing.T, ws *websocket.Conn, raw []byte, ack string) {
 	require.NoError(t, ws.WriteMessage(websocket.TextMessage, []byte(strings.ReplaceAll(ack, "MID", f.Headers["messageId"]))))
 }
 
-func TestMalformedAcksAreDroppedAndTheFrameRedelivered(t *testing.T) {
+func TestMalformedAcksAreDroppedAndTheFrameExpires(t *testing.T) {
 	t.Parallel()
-	emu := start(t, dingtalkemu.Options{RedeliverAfter: 100 * time.Millisecond})
+	emu := start(t, dingtalkemu.Options{AckTimeout: 100 * time.Millisecond})
 	ws := dialRaw(t, emu, botSub)
-	_, err := emu.SendText(dingtalkemu.BotMessage{ConversationID: "cidG", Text: "hi"})
+	dl, err := emu.SendText(dingtalkemu.BotMessage{ConversationID: "cidG", Text: "hi"})
 	require.NoError(t, err)
 	bad := []string{
 		`{"code":200,"headers":{"messageId":"MID","time":1690362102194},"message":"","data":""}`, // numeric header
@@ -155,12 +152,11 @@ func TestMalformedAcksAreDroppedAndTheFrameRedelivered(t *testing.T) {
 	}
 	require.NoError(t, ws.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3}))
 	require.NoError(t, emu.WaitFor(wait, func() bool { return len(emu.Problems()) == len(bad)+1 }))
-	again := readFrame(t, ws) // unacked, so delivered again
-	ackFor(t, ws, again, `{"code":200,"headers":{"messageId":"MID","contentType":"application/json"},"message":"","data":""}`)
-	acks, err := emu.WaitAcks(wait, 1)
-	require.NoError(t, err)
-	assert.Equal(t, 2, acks[0].Attempt)
-	assert.Empty(t, emu.DataAcks()[1:], "malformed acks never count")
+	_, err = dl.Wait(ctxT(t))
+	require.ErrorIs(t, err, dingtalkemu.ErrNoAck, "malformed acks never count")
+	assert.Empty(t, emu.DataAcks())
+	require.Len(t, emu.Frames(), 1, "an unacked bot message is not pushed again")
+	assert.True(t, emu.Frames()[0].Expired)
 }
 
 func TestControlPingGetsPong(t *testing.T) {
@@ -211,30 +207,4 @@ func TestDisconnectDropsTCPAfterGrace(t *testing.T) {
 	_, _, err = ws.ReadMessage()
 	require.Error(t, err, "the emulator closes the socket; no data frame follows a disconnect")
 	assert.Equal(t, 1, emu.Queued())
-}
-
-func TestUnackedFrameMovesToAnotherConnection(t *testing.T) {
-	t.Parallel()
-	emu := start(t, dingtalkemu.Options{RedeliverAfter: 50 * time.Millisecond})
-	silent := dialRaw(t, emu, botSub) // reads nothing back: never acks
-	_ = silent
-	stream(t, emu, func(cli *client.StreamClient) {
-		cli.RegisterChatBotCallbackRouter(func(context.Context, *chatbot.BotCallbackDataModel) ([]byte, error) { return nil, nil })
-	})
-	require.NoError(t, emu.WaitLive(wait, 2))
-	for range 3 {
-		_, err := emu.SendText(dingtalkemu.BotMessage{ConversationID: "cidG", Text: "x"})
-		require.NoError(t, err)
-	}
-	acks, err := emu.WaitAcks(wait, 3)
-	require.NoError(t, err)
-	silentID := emu.Connections()[0].ID
-	for _, a := range acks {
-		assert.NotEqual(t, silentID, a.ConnID)
-	}
-	for _, f := range emu.Frames() {
-		if f.ConnID == silentID {
-			assert.True(t, f.Expired, "what the silent connection got went elsewhere")
-		}
-	}
 }

@@ -1,6 +1,6 @@
 // Package dingtalkemu is a DingTalk emulator on 127.0.0.1 that the real,
 // unmodified stream SDK and OpenAPI SDK talk to: the stream gateway
-// (connection open, websocket frames, acks, redelivery), the access token,
+// (connection open, websocket frames, acks, random dispatch), the access token,
 // interactive cards, robot messages, session webhooks and the enterprise
 // mini-program version APIs. It validates what it receives like DingTalk
 // does, records everything, lets tests inject messages, clicks and faults,
@@ -50,11 +50,16 @@ type Options struct {
 	TicketTTL  time.Duration // connection tickets; default 90 s
 	TokenTTL   time.Duration // access tokens; default 7200 s
 	SessionTTL time.Duration // session webhooks; default 90 min
-	// RedeliverAfter is how long a bot message frame waits for its ack
-	// before it is delivered again; default 30 s.
-	RedeliverAfter time.Duration
-	// MaxDeliveries bounds deliveries of one message; 0 is unlimited.
-	MaxDeliveries int
+	// AckTimeout is how long a bot message frame waits for its ack before
+	// it is recorded as unacknowledged (Frame.Expired); default 30 s. It is
+	// not pushed again: DingTalk's bot messages are fire-and-forget
+	// (developerpedia docs/learn/stream/protocol.md, FAQ).
+	AckTimeout time.Duration
+	// Duplicates, when n > 0, pushes every n-th bot message a second time
+	// (same msgId, a new frame, a connection chosen anew) after its first
+	// push was acked or expired: the occasional duplicate that field reports
+	// describe, so a client's dedupe stays tested. 0, the default, never.
+	Duplicates int
 	// CardCallbackTimeout is how long a card click waits for the ack; 2 s
 	// by default, as DingTalk documents. Clicks are not redelivered.
 	CardCallbackTimeout time.Duration
@@ -114,7 +119,7 @@ func (o Options) withDefaults() Options {
 	o.TicketTTL = orDur(o.TicketTTL, 90*time.Second)
 	o.TokenTTL = orDur(o.TokenTTL, 7200*time.Second)
 	o.SessionTTL = orDur(o.SessionTTL, 90*time.Minute)
-	o.RedeliverAfter = orDur(o.RedeliverAfter, 30*time.Second)
+	o.AckTimeout = orDur(o.AckTimeout, 30*time.Second)
 	o.CardCallbackTimeout = orDur(o.CardCallbackTimeout, 2*time.Second)
 	o.DisconnectGrace = orDur(o.DisconnectGrace, 10*time.Second)
 	if o.Window <= 0 {

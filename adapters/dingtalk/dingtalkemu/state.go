@@ -16,6 +16,7 @@ type state struct {
 	connLog     []ConnInfo
 	connIdx     map[string]int // index into connLog
 	queue       []*delivery    // deliveries waiting for a connection
+	pushes      int            // bot messages pushed, for Options.Duplicates
 	frames      map[string]*frameState
 	frameLog    []Frame
 	acks        []Ack

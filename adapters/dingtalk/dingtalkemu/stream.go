@@ -124,6 +124,7 @@ func (s *Server) attach(ws *websocket.Conn, req openRequest) {
 	s.st.connIdx[c.id] = len(s.st.connLog)
 	s.st.connLog = append(s.st.connLog, ConnInfo{ID: c.id, ClientID: c.clientID, UA: req.UA, LocalIP: req.LocalIP,
 		Subscriptions: append([]Subscription(nil), req.Subscriptions...), OpenedAt: time.Now()})
+	s.assign()
 	s.bump(EventConnection, c.id)
 	s.mu.Unlock()
 	go s.readLoop(c)
@@ -200,14 +201,16 @@ func (s *Server) applyAck(c *conn, a wireAck, raw []byte) {
 	if fs.ping != "" && (a.Data != fs.ping || a.Code != 200) {
 		s.problem(c.id, "ping ack does not echo the ping data", raw)
 	}
-	if fs.d != nil {
+	if fs.d != nil && !fs.d.finished() {
+		s.pushCopy(fs.d)
 		fs.d.finish(&ack, nil)
 	}
 	s.bump(EventAck, id)
 }
 
-// connGone forgets a closed connection; its unacked frames go to the queue
-// again (or fail, for card clicks).
+// connGone forgets a closed connection. Its unacked frames are not pushed
+// again (DingTalk does not); deliveries picked for it but not yet sent get
+// another connection.
 func (s *Server) connGone(c *conn) {
 	c.close()
 	s.mu.Lock()
@@ -220,8 +223,9 @@ func (s *Server) connGone(c *conn) {
 		fs.expired = true
 		s.st.frameLog[fs.idx].Expired = true
 		delete(c.pending, id)
-		s.retry(fs.d, "connection closed")
+		s.settle(fs.d, "connection closed")
 	}
+	s.assign()
 	s.bump(EventConnection, c.id)
 }
 
