@@ -27,6 +27,7 @@ const (
 	CmdWindows  Name = "windows"
 	CmdWhoami   Name = "whoami"
 	CmdHelp     Name = "help"
+	CmdAlerts   Name = "alerts"
 )
 
 // Command is a parsed command; which fields are set depends on Name.
@@ -40,6 +41,9 @@ type Command struct {
 	Text    string // reason or comment
 	Urgent  bool
 	Topic   string // /help topic
+	// Suggestion is the alert suggestion a card's rollback button files
+	// (docs/alerts.md); 0 for typed commands.
+	Suggestion int64
 }
 
 // Message is one inbound chat message or card click, converted from the

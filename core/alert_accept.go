@@ -107,10 +107,39 @@ func (e *Engine) Alerts(ctx context.Context, app string, firing bool) ([]AlertRe
 	return out, nil
 }
 
-// SuggestionOfID reads a suggestion with its alerts, for rendering its card.
-func (e *Engine) SuggestionOfID(ctx context.Context, id int64) (Suggestion, error) {
+// SuggestionView is a suggestion with the releases its card names: the
+// one the alerts are attributed to and the one it would roll back to.
+type SuggestionView struct {
+	Suggestion Suggestion
+	Live       Release
+	Target     Release
+	Request    *Release // the rollback filed from it, if any
+}
+
+// SuggestionView reads a suggestion and its releases, for rendering its
+// card. It reads only the store.
+func (e *Engine) SuggestionView(ctx context.Context, id int64) (SuggestionView, error) {
 	if e.cfg.Alerts == nil {
-		return Suggestion{}, Refuse(CodeNoAlertStore)
+		return SuggestionView{}, Refuse(CodeNoAlertStore)
 	}
-	return e.cfg.Alerts.Suggestion(ctx, id)
+	var v SuggestionView
+	var err error
+	if v.Suggestion, err = e.cfg.Alerts.Suggestion(ctx, id); err != nil {
+		return v, fmt.Errorf("reading suggestion %d: %w", id, err)
+	}
+	s := v.Suggestion
+	if v.Live, err = e.cfg.Releases.Release(ctx, s.ReleaseID); err != nil {
+		return v, fmt.Errorf("reading %s: %w", s.ReleaseID, err)
+	}
+	if v.Target, err = e.cfg.Releases.ReleaseByVersion(ctx, s.App, s.Target); err != nil {
+		return v, fmt.Errorf("reading %s v%d: %w", s.App, s.Target, err)
+	}
+	if s.RequestID != 0 {
+		r, err := e.cfg.Releases.Release(ctx, s.RequestID)
+		if err != nil {
+			return v, fmt.Errorf("reading %s: %w", s.RequestID, err)
+		}
+		v.Request = &r
+	}
+	return v, nil
 }
