@@ -103,3 +103,15 @@ func orOutcome(o core.AlertOutcome) core.AlertOutcome {
 	}
 	return o
 }
+
+// SuggestionCardOf renders a suggestion's card as it now is, for lang.
+func (b *Bot) SuggestionCardOf(ctx context.Context, lang string, id int64) (*Card, error) {
+	if b.cfg.Alerts == nil {
+		return nil, core.Refuse(core.CodeNoAlertStore)
+	}
+	v, err := b.cfg.Alerts.SuggestionView(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return b.SuggestionCard(lang, v), nil
+}

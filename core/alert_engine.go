@@ -71,9 +71,12 @@ func (e *Engine) settleAlert(ctx context.Context, res AlertResult) (AlertResult,
 	if res.Live != nil && res.Outcome != AlertUnattributed {
 		rid = res.Live.ID
 	}
-	res.Record.Outcome, res.Record.Suggestion, res.Record.ReleaseID = res.Outcome, sid, rid
-	if err := e.cfg.Alerts.SetAlertOutcome(ctx, res.Record.Seq, res.Outcome, sid, rid); err != nil {
-		return res, fmt.Errorf("recording what became of alert %s: %w", res.Record.Alert.Key(), err)
+	// A resolve keeps what was done when the alert fired; /alerts shows it.
+	if res.Outcome != AlertCleared || res.Record.Outcome == "" {
+		res.Record.Outcome, res.Record.Suggestion, res.Record.ReleaseID = res.Outcome, sid, rid
+		if err := e.cfg.Alerts.SetAlertOutcome(ctx, res.Record.Seq, res.Outcome, sid, rid); err != nil {
+			return res, fmt.Errorf("recording what became of alert %s: %w", res.Record.Alert.Key(), err)
+		}
 	}
 	e.auditAlert(ctx, res)
 	if sid == 0 {

@@ -61,6 +61,12 @@ type Config struct {
 	MaxBody           int64 // API request body limit; default 64 KiB
 	Clock             core.Clock
 	Logger            *slog.Logger
+
+	// Alerts, if set, serves the alert endpoints (docs/alerts.md) behind
+	// the same token as the record API; AlertMaxBody caps their bodies
+	// (default 256 KiB).
+	Alerts       AlertIntake
+	AlertMaxBody int64
 }
 
 // Server is the web listener of `dingops serve`: the read-only dashboard
@@ -175,6 +181,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /windows", s.reader(http.HandlerFunc(s.windowsPage)))
 	s.mux.Handle("/api/v1/releases", s.api(s.writer(http.HandlerFunc(s.postRelease)), http.MethodPost))
 	s.mux.Handle("/api/v1/apps/{app}/releases", s.api(s.reader(http.HandlerFunc(s.getReleases)), http.MethodGet))
+	s.alertRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		apiError(w, http.StatusNotFound, "", "no such API; see docs/production.md")
 	})
