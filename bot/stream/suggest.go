@@ -79,6 +79,16 @@ func (t *Transport) sendSuggestion(ctx context.Context, rec store.SuggestionCard
 // its approval cards and direct messages, like a chat request's.
 func (t *Transport) DeliverAlert(ctx context.Context, resp bot.Response) {
 	t.deliver(ctx, inbound{}, resp)
+	t.caughtUp(resp)
+}
+
+// caughtUp re-reads a release whose card was just posted: an alert's
+// rollback may be approved already, and the worker's updates that came
+// before the card existed found no card to update.
+func (t *Transport) caughtUp(resp bot.Response) {
+	if resp.Card != nil && resp.Release != nil {
+		t.notifier.refresh(resp.Release.ID)
+	}
 }
 
 // SayInChats posts a line about an alert into chats, each in its language.

@@ -75,6 +75,7 @@ func (t *Transport) afterSuggestion(m bot.Message, resp bot.Response) {
 	resp.Text = ""
 	if resp.Card != nil {
 		t.postCards(ctx, m, resp)
+		t.caughtUp(resp)
 	}
 	for _, d := range resp.Direct {
 		t.direct(ctx, d.Users, d.Text)
