@@ -48,6 +48,10 @@ var catalogAlertsZH = map[string]string{
 	"refusal.suggestion_filed":     "这条建议已提交为回滚申请 {release}（{by}），请在它的卡片上审批。",
 	"refusal.suggestion_resolved":  "告警已于 {at} 恢复，建议已关闭。仍要回滚请输入 /rollback {app}。",
 	"refusal.alerts_off":           "这个 dingops 没有开启告警接收。",
+
+	"history.alert":         "🚨 告警 {title}（{source} {id}）自 {since}，{status}：{outcome}",
+	"alert.status.firing":   "触发中",
+	"alert.status.resolved": "已恢复",
 }
 
 // catalogAlertsEN is catalogAlertsZH in English.
@@ -93,6 +97,10 @@ var catalogAlertsEN = map[string]string{
 	"refusal.suggestion_filed":     "This suggestion was filed as rollback {release} ({by}); decide on its card.",
 	"refusal.suggestion_resolved":  "The alerts resolved at {at}; the suggestion is closed. To roll back anyway, type /rollback {app}.",
 	"refusal.alerts_off":           "This dingops does not receive alerts.",
+
+	"history.alert":         "🚨 alert {title} ({source} {id}) since {since}, {status}: {outcome}",
+	"alert.status.firing":   "firing",
+	"alert.status.resolved": "resolved",
 }
 
 // withAlerts merges the alert sentences into a catalogue being built.

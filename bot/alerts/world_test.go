@@ -44,6 +44,9 @@ type world struct {
 	dep    *coretest.Deployer
 	policy core.AlertPolicy
 	seeded bool
+	// noFreeze and noApproval, for benchmarks: no freeze after a rollback,
+	// and rollbacks need no approval.
+	noFreeze, noApproval bool
 }
 
 func newWorld(t testing.TB, b storetest.Backend, pol core.AlertPolicy) *world {
@@ -55,9 +58,14 @@ func newWorld(t testing.TB, b storetest.Backend, pol core.AlertPolicy) *world {
 }
 
 func (w *world) app() *core.App {
+	pol := core.DefaultPolicy()
+	pol.LockAfterRollback = !w.noFreeze
+	if w.noApproval {
+		pol.Rollback.Approvals = 0
+	}
 	return &core.App{Name: "web", Target: core.TargetOSS, Chats: []string{"cid-web"}, ReleaseTeams: []string{"frontend"},
 		ApproverTeams: []string{"sre"}, Releasers: []string{"alice"}, Approvers: []string{"bob", "carol"},
-		Policy: core.DefaultPolicy(), Alerts: core.AlertSettings{Watch: 30 * time.Minute, Policy: w.policy, Tell: []string{"carol"}}}
+		Policy: pol, Alerts: core.AlertSettings{Watch: 30 * time.Minute, Policy: w.policy, Tell: []string{"carol"}}}
 }
 
 // replica is one dingops process: store handle, engine, worker, bot,

@@ -159,3 +159,15 @@ func TestAlertsNeedTheToken(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, recs)
 }
+
+// TestHistoryShowsTheAlert: the dashboard's timeline shows an alert on the
+// release it was attributed to.
+func TestHistoryShowsTheAlert(t *testing.T) {
+	f := newFixture(t).withAlerts()
+	code, out := f.alert("/api/v1/alerts/alertmanager", amBody("firing", `,"dingops_app":"web"`, f.clock.Now()))
+	require.Equal(t, http.StatusOK, code, out)
+	code, page := f.get("/apps/web?lang=en")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "alert HighErrorRate (alertmanager c6eadffa33fcdf37)")
+	assert.Contains(t, page, "rollback suggestion card posted")
+}
