@@ -54,6 +54,9 @@ type Config struct {
 	ChatNames map[string]string
 	Clock     core.Clock
 	Logger    *slog.Logger
+	// Alerts, if set, answers /alerts and the rollback button of alert
+	// suggestion cards (docs/alerts.md).
+	Alerts AlertEngine
 	// Observer, if set, counts every command by name and outcome (metrics).
 	Observer interface{ CommandHandled(command, outcome string) }
 	// PublicURL is the dashboard's address as people reach it
@@ -104,6 +107,9 @@ type Response struct {
 	Release *core.Release
 	// Refused is set when the command was refused or failed.
 	Refused bool
+	// Suggestion is the alert suggestion the command changed, whose cards
+	// the transport updates (docs/alerts.md).
+	Suggestion int64
 }
 
 // Direct is a 1:1 message to people.

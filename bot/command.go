@@ -27,6 +27,7 @@ const (
 	CmdWindows  Name = "windows"
 	CmdWhoami   Name = "whoami"
 	CmdHelp     Name = "help"
+	CmdAlerts   Name = "alerts"
 )
 
 // Command is a parsed command; which fields are set depends on Name.
@@ -41,6 +42,9 @@ type Command struct {
 	Urgent  bool
 	All     bool   // /history: every request, cancelled and rejected ones too
 	Topic   string // /help topic
+	// Suggestion is the alert suggestion a card's rollback button files
+	// (docs/alerts.md); 0 for typed commands.
+	Suggestion int64
 }
 
 // Message is one inbound chat message or card click, converted from the

@@ -24,6 +24,7 @@ func commands() (*Table, error) {
 		&entry{name: CmdLock, aliases: []string{"锁定"}, args: []argSpec{app, {kind: argRest, required: true}}, handle: handleLock},
 		&entry{name: CmdUnlock, aliases: []string{"解锁"}, args: []argSpec{app}, handle: handleUnlock},
 		&entry{name: CmdWindows, aliases: []string{"窗口"}, args: []argSpec{optApp}, handle: handleWindows},
+		&entry{name: CmdAlerts, aliases: []string{"告警"}, args: []argSpec{optApp}, handle: handleAlerts},
 		&entry{name: CmdWhoami, aliases: []string{"我是谁"}, handle: handleWhoami},
 		&entry{name: CmdHelp, aliases: []string{"帮助", "?", "？"}, args: []argSpec{{kind: argTopic}}, handle: handleHelp},
 	)
@@ -43,6 +44,9 @@ func (b *Bot) appFor(m Message, name string) (*core.App, *core.Refusal) {
 }
 
 func handleRollback(ctx context.Context, b *Bot, m Message, c *Command) Response {
+	if c.Suggestion != 0 {
+		return b.acceptSuggestion(ctx, m, c.Suggestion)
+	}
 	lang := b.lang(m)
 	if _, ref := b.appFor(m, c.App); ref != nil {
 		return b.fail(ctx, lang, ref)

@@ -21,6 +21,7 @@ type Config struct {
 	Windows       map[string]Window   `yaml:"windows"`
 	Announcements Announcements       `yaml:"announcements"`
 	Apps          map[string]*App     `yaml:"apps"`
+	Alerts        AlertIntake         `yaml:"alerts"`
 
 	lines map[string]int // YAML path → line, for problems found later
 }
@@ -176,6 +177,12 @@ type App struct {
 	MainBranch    string   `yaml:"main_branch"` // default main
 	JenkinsJob    string   `yaml:"jenkins_job"` // folder/job
 	Policy        Policy   `yaml:"policy"`
+	// Watch, OnAlert, AlertTell and AlertQuiet are the alert-driven
+	// recovery of docs/alerts.md.
+	Watch      *Watch   `yaml:"watch"`
+	OnAlert    string   `yaml:"on_alert"`    // suggest (default), request or auto
+	AlertTell  []string `yaml:"alert_tell"`  // teams told when auto rolls back; required for auto
+	AlertQuiet bool     `yaml:"alert_quiet"` // post nothing about alerts dingops does not act on
 }
 
 // Policy holds an app's approval rules.

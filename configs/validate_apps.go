@@ -27,6 +27,7 @@ func (v *validator) apps() {
 		v.target(p+".target", &a.Target)
 		v.policy(p, a)
 		v.source(p, a)
+		v.alerting(p, a)
 	}
 }
 

@@ -23,6 +23,8 @@ type App struct {
 	Job        string // builder job, for releases
 
 	Policy Policy
+	// Alerts is the post-release watch and what an attributed alert does.
+	Alerts AlertSettings
 }
 
 // Policy is an app's rules for requests and their approval.

@@ -37,6 +37,8 @@ type Config struct {
 	// Wake is called with a release that became approved, so a worker
 	// starts on it at once instead of at its next poll.
 	Wake func(ReleaseID)
+	// Alerts keeps alerts and rollback suggestions; nil refuses alerts.
+	Alerts AlertStore
 }
 
 // Engine records intent and decides; the Worker acts on it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // RollbackRequest asks for app to go back to version (0: the default target).
@@ -44,6 +45,12 @@ const maxCommitsShown = 20
 // unless the policy needs none. The returned error is a *Refusal for a
 // request people can fix, anything else is breakage.
 func (e *Engine) RequestRollback(ctx context.Context, req RollbackRequest) (Plan, error) {
+	return e.requestRollback(ctx, req, false)
+}
+
+// requestRollback is RequestRollback; noApproval files the request already
+// approved (an alert's auto policy).
+func (e *Engine) requestRollback(ctx context.Context, req RollbackRequest, noApproval bool) (Plan, error) {
 	app, ref := e.App(req.App)
 	if ref != nil {
 		return Plan{}, e.refused(ctx, req.Actor, req.App, 0, ref)
@@ -77,13 +84,17 @@ func (e *Engine) RequestRollback(ctx context.Context, req RollbackRequest) (Plan
 	rel.Commit = target.Commit
 	rel.Commits = p.Commits
 	rel.Warnings = notes
+	if noApproval {
+		rel.Status, rel.ApprovalsNeeded, rel.DecidedAt, rel.ExpiresAt = StatusApproved, 0, rel.CreatedAt, time.Time{}
+	}
 	return e.create(ctx, app, req.Actor, rel, p)
 }
 
 // gateRequest runs the checks every request shares: permission, an
 // unfinished release, a freeze, and for urgent requests a stated reason.
 func (e *Engine) gateRequest(ctx context.Context, app *App, who Actor, kind Kind, urgent bool, why string) *Refusal {
-	if !app.CanRequest(who.StaffID) {
+	// An alert's own request is permitted by the app's alert policy.
+	if who.Origin != OriginAlert && !app.CanRequest(who.StaffID) {
 		return Refuse(CodeNotPermitted, "app", app.Name, "user", who.StaffID, "teams", append(app.ReleaseTeams, app.ApproverTeams...))
 	}
 	if urgent && why == "" {

@@ -45,6 +45,9 @@ func (t *Transport) answerClick(ctx context.Context, data []byte) *card.CardResp
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.CallbackBudget)
 	defer cancel()
 	k, err := DecodeCardCallback(data)
+	if err == nil && k.Suggestion != 0 {
+		return t.answerSuggestion(ctx, k)
+	}
 	if err == nil {
 		err = t.checkCard(k)
 	}

@@ -20,6 +20,9 @@ type Click struct {
 	SpaceID    string // the conversation the card is in
 	Action     bot.Name
 	ReleaseID  core.ReleaseID
+	// Suggestion is set by the rollback button of an alert suggestion card
+	// (action rollback, suggestion_id); ReleaseID is then 0.
+	Suggestion int64
 }
 
 // Problems a BadClick names.
@@ -76,6 +79,8 @@ func readParams(k Click, params map[string]json.RawMessage) (Click, error) {
 	switch action {
 	case string(bot.CmdApprove), string(bot.CmdReject):
 		k.Action = bot.Name(action)
+	case string(bot.CmdRollback):
+		return readSuggestion(k, params)
 	default:
 		return k, &BadClick{Field: BadAction, Got: action}
 	}

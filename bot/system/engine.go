@@ -5,6 +5,7 @@ import (
 
 	"github.com/dingops/dingops/adapters/dingtalk"
 	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/alerts"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 )
@@ -17,7 +18,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 	for app, err := range broken {
 		p.log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
 	}
-	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: p.clock,
+	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Alerts: s, Deployers: deps, Clock: p.clock,
 		Logger: p.log, Gate: p.windows.Gate, Notifier: p.opts.Notifier}
 	bcfg := bot.Config{Windows: p.windows, Language: cfg.Language, Chats: map[string]string{}, Zone: cfg.Zone(),
 		Local: p.opts.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: p.clock, Logger: p.log,
@@ -37,7 +38,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		bcfg.Chats[c.ConversationID] = c.Language
 		bcfg.ChatNames[c.ConversationID] = name
 	}
-	bcfg.Engine, bcfg.Releaser = sys.Engine, sys.Engine
+	bcfg.Engine, bcfg.Releaser, bcfg.Alerts = sys.Engine, sys.Engine, sys.Engine
 	sys.Bot, err = bot.New(bcfg)
 	return err
 }
@@ -45,11 +46,12 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 // coreApps maps configured apps to the engine's, with teams resolved.
 func coreApps(cfg *configs.Config) []*core.App {
 	out := make([]*core.App, 0, len(cfg.Apps))
+	settings := alerts.FromConfig(cfg).Settings
 	for _, n := range sortedKeys(cfg.Apps) {
 		a := cfg.Apps[n]
 		app := &core.App{Name: n, Target: core.TargetKind(a.Target.ArtifactKind()), ReleaseTeams: a.ReleaseTeams,
 			ApproverTeams: a.ApproverTeams, Releasers: members(cfg, a.ReleaseTeams), Approvers: members(cfg, a.ApproverTeams),
-			Repo: a.Repo, MainBranch: a.MainBranch, Job: a.JenkinsJob, Policy: policy(a.Policy)}
+			Repo: a.Repo, MainBranch: a.MainBranch, Job: a.JenkinsJob, Policy: policy(a.Policy), Alerts: settings[n]}
 		for _, c := range a.Chats {
 			app.Chats = append(app.Chats, cfg.Chats[c].ConversationID)
 		}

@@ -16,9 +16,11 @@ import (
 func (p *parts) services(sys *System, dt *dingtalk.Client) error {
 	cfg, m, log := p.cfg, p.metrics, p.log
 	var notifier core.Notifier = core.NopNotifier{}
+	var tr *stream.Transport
 	opsCfg := web.OpsConfig{Addr: cfg.Server.OpsAddr, DB: sys.Store, Metrics: m.Handler(), Logger: log.With("service", "ops")}
 	if dt != nil {
-		tr, err := stream.New(stream.Config{Bot: sys.Bot, API: dt, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
+		var err error
+		tr, err = stream.New(stream.Config{Bot: sys.Bot, API: dt, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
 			Handlers: cfg.DingTalk.Handlers, SpoolDir: cfg.DingTalk.SpoolDir, SpoolMax: cfg.DingTalk.SpoolMax,
 			Clock: p.clock, Logger: log.With("adapter", "dingtalk")})
 		if err != nil {
@@ -34,10 +36,10 @@ func (p *parts) services(sys *System, dt *dingtalk.Client) error {
 	if err := p.announcements(sys, dt); err != nil {
 		return err
 	}
-	return p.listeners(sys, opsCfg)
+	return p.listeners(sys, tr, opsCfg)
 }
 
-func (p *parts) listeners(sys *System, opsCfg web.OpsConfig) error {
+func (p *parts) listeners(sys *System, tr *stream.Transport, opsCfg web.OpsConfig) error {
 	cfg, log := p.cfg, p.log
 	ops, err := web.NewOps(opsCfg)
 	if err != nil {
@@ -49,6 +51,9 @@ func (p *parts) listeners(sys *System, opsCfg web.OpsConfig) error {
 		Clock: p.clock, Logger: log.With("service", "web")}
 	if len(cfg.Windows) > 0 {
 		wcfg.Windows = p.windows
+	}
+	if err := p.alertIntake(sys, tr, &wcfg); err != nil {
+		return err
 	}
 	w, err := web.New(wcfg)
 	if err != nil {

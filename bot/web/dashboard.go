@@ -141,7 +141,9 @@ func (s *Server) appPage(w http.ResponseWriter, r *http.Request) {
 	}
 	t := timeline{App: name}
 	for _, rel := range rs {
-		t.Items = append(t.Items, s.releaseCard(v, rel))
+		c := s.releaseCard(v, rel)
+		s.addAlerts(r.Context(), v, &c, rel)
+		t.Items = append(t.Items, c)
 	}
 	v.Data = t
 	s.render(w, r, http.StatusOK, "app", v)

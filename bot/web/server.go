@@ -67,6 +67,11 @@ type Config struct {
 	// (server.trusted_proxies, configs.Server.TrustedProxyPrefixes); empty
 	// means loopback only.
 	TrustedProxies []netip.Prefix
+	// Alerts, if set, serves the alert endpoints (docs/alerts.md) behind
+	// the same token as the record API; AlertMaxBody caps their bodies
+	// (default 256 KiB).
+	Alerts       AlertIntake
+	AlertMaxBody int64
 }
 
 // Server is the web listener of `dingops serve`: the read-only dashboard
@@ -184,6 +189,7 @@ func (s *Server) routes() {
 	s.mux.Handle("GET /windows", s.reader(http.HandlerFunc(s.windowsPage)))
 	s.mux.Handle("/api/v1/releases", s.api(s.writer(http.HandlerFunc(s.postRelease)), http.MethodPost))
 	s.mux.Handle("/api/v1/apps/{app}/releases", s.api(s.reader(http.HandlerFunc(s.getReleases)), http.MethodGet))
+	s.alertRoutes()
 	s.mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		apiError(w, http.StatusNotFound, "", "no such API; see docs/production.md")
 	})
