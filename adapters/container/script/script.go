@@ -11,10 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/dingops/dingops/core"
@@ -60,7 +58,7 @@ func New(cfg Config, api runner) (*Deployer, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if api == nil {
-		api = execRunner{}
+		api = newExecRunner()
 	}
 	return &Deployer{cfg: cfg, run: api}, nil
 }
@@ -145,17 +143,4 @@ func tail(s string) string {
 		lines = lines[len(lines)-5:]
 	}
 	return strings.Join(lines, " | ")
-}
-
-// execRunner runs real processes in their own process group, so a timeout
-// or cancel kills the whole script, children included.
-type execRunner struct{}
-
-func (execRunner) Run(ctx context.Context, argv []string, dir string, env []string, out io.Writer) error {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	return cmd.Run()
 }
