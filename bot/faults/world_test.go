@@ -39,7 +39,7 @@ type world struct {
 	// scriptDir is web1's script target (settings.Script): deploy.sh and
 	// the files it keeps, see scriptTarget.
 	scriptDir string
-	st     *store.Store // the test's own view of the database
+	st        *store.Store // the test's own view of the database
 
 	mu       sync.Mutex
 	replicas []*replica
