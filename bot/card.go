@@ -60,6 +60,10 @@ func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 		c.Markdown = md.String()
 	}
 	c.Params = b.cardParams(lang, p, c, rows, progress, result, f)
+	c.Title, c.Markdown = b.redact(c.Title), b.redact(c.Markdown)
+	for k, v := range c.Params {
+		c.Params[k] = b.redact(v)
+	}
 	return c
 }
 

@@ -198,6 +198,10 @@ type Script struct {
 	CheckCommand []string `yaml:"check_command"` // exits 0 when $DINGOPS_ARTIFACT can be deployed; optional
 	Timeout      Duration `yaml:"timeout"`       // default 10m
 	Dir          string   `yaml:"dir"`
+	// Env names the variables of dingops's environment the commands get,
+	// besides PATH, HOME and the like and the DINGOPS_* release variables;
+	// nothing else passes (dingops's environment holds its secrets).
+	Env []string `yaml:"env"`
 }
 
 // Kubernetes deploys a container image to Deployments.

@@ -136,6 +136,11 @@ func (v *validator) script(p string, s *Script) {
 	if len(s.Command) == 0 || strings.TrimSpace(s.Command[0]) == "" {
 		v.bad(p+".command", "is required: the program and arguments that deploy $DINGOPS_ARTIFACT")
 	}
+	for i, k := range s.Env {
+		if !envName.MatchString(k) {
+			v.bad(fmt.Sprintf("%s.env[%d]", p, i), "must be an environment variable name, got %q", k)
+		}
+	}
 	setDur(&s.Timeout, 10*time.Minute)
 }
 

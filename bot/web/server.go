@@ -61,6 +61,7 @@ type Config struct {
 	MaxBody           int64 // API request body limit; default 64 KiB
 	Clock             core.Clock
 	Logger            *slog.Logger
+	Redactor          Redactor // optional: masks secrets in every response
 }
 
 // Server is the web listener of `dingops serve`: the read-only dashboard
@@ -140,7 +141,7 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, 
 
 // Handler is the whole web side, with request ids, access logs and
 // security headers.
-func (s *Server) Handler() http.Handler { return s.access(s.mux) }
+func (s *Server) Handler() http.Handler { return s.access(s.masked(s.mux)) }
 
 // Name is the service name.
 func (s *Server) Name() string { return "web-http" }
