@@ -119,7 +119,9 @@ func closuresCard(v *view, days int, rows map[string]cardRow) card {
 // ownWindow reports whether app has a window of its own rather than the
 // default one (open except during freezes).
 func ownWindow(w WindowPlanner, app string) bool {
-	f, ok := w.(interface{ For(string) (*core.Windows, bool) })
+	f, ok := w.(interface {
+		For(string) (*core.Windows, bool)
+	})
 	if !ok {
 		return true
 	}
