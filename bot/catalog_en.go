@@ -46,7 +46,7 @@ var catalogEN = map[string]string{
 	"help.whoami":   "this chat's id and your staff id (for the configuration)",
 	"help.help":     "usage",
 	"help.header":   "dingops commands (@-mention me in a group, or chat with me 1:1):",
-	"help.footer":   "Add --urgent after the arguments for break-glass: it skips only the window and holiday checks, needs another approver, and is audited with its reason.",
+	"help.footer":   "Add --urgent after the arguments for break-glass: it skips only the window and holiday checks, needs at least the usual approvers, and is audited with its reason.",
 	"help.aliases":  "Aliases: {aliases}",
 	"help.one":      "{usage}\n{text}",
 

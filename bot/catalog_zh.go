@@ -46,7 +46,7 @@ var catalogZH = map[string]string{
 	"help.whoami":   "本会话 ID 和你的员工 ID（填配置用）",
 	"help.help":     "查看用法",
 	"help.header":   "dingops 指令（在群里 @我，或私聊我）：",
-	"help.footer":   "在参数后加 --urgent（或“紧急”）表示紧急通道：跳过发布窗口和节假日检查，需要另一人审批，并记录原因。",
+	"help.footer":   "在参数后加 --urgent（或在应用和版本之后、或末尾写“紧急”）表示紧急通道：跳过发布窗口和节假日检查，审批人数不少于平时，并记录原因。",
 	"help.aliases":  "别名：{aliases}",
 	"help.one":      "{usage}\n{text}",
 
