@@ -62,6 +62,9 @@ type Config struct {
 	// PublicURL is the dashboard's address as people reach it
 	// (server.public_url); a card too long for DingTalk links to it.
 	PublicURL string
+	// Redactor, if set, masks secrets in every reply and 1:1 text (a
+	// refusal can quote a target's check output, say).
+	Redactor interface{ Redact(string) string }
 }
 
 // Bot turns messages into responses through the command table.
@@ -144,9 +147,25 @@ func (b *Bot) Run(ctx context.Context, m Message, c *Command) Response {
 		b.observe("unknown", true)
 		return Response{Text: b.cat.T(b.lang(m), "parse.unknown", map[string]any{"got": string(c.Name)}), Refused: true}
 	}
-	resp := e.handle(ctx, b, m, c)
+	resp := b.clean(e.handle(ctx, b, m, c))
 	b.observe(string(c.Name), resp.Refused)
 	return resp
+}
+
+// clean masks secrets in the texts of resp (its card is masked when made).
+func (b *Bot) clean(resp Response) Response {
+	resp.Text = b.redact(resp.Text)
+	for i := range resp.Direct {
+		resp.Direct[i].Text = b.redact(resp.Direct[i].Text)
+	}
+	return resp
+}
+
+func (b *Bot) redact(s string) string {
+	if b.cfg.Redactor == nil || s == "" {
+		return s
+	}
+	return b.cfg.Redactor.Redact(s)
 }
 
 func (b *Bot) observe(command string, refused bool) {

@@ -39,9 +39,16 @@ func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 	if c.Pending {
 		c.Mentions = b.approvers(r)
 	}
-	result := b.cardResult(lang, r, outputTail)
+	result := b.redact(b.cardResult(lang, r, outputTail))
+	c.Title, progress = b.redact(c.Title), b.redact(progress)
+	for i := range rows {
+		rows[i][1] = b.redact(rows[i][1])
+	}
 	c.Markdown = b.cardMarkdown(lang, c, rows, progress, result)
 	c.Params = b.cardParams(lang, p, c, rows, progress, result, f)
+	for k, v := range c.Params { // values taken from the plan itself
+		c.Params[k] = b.redact(v)
+	}
 	return c
 }
 

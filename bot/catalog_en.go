@@ -53,7 +53,7 @@ var catalogEN = map[string]string{
 	"help.whoami":   "this chat's id and your staff id (for the configuration)",
 	"help.help":     "usage",
 	"help.header":   "dingops commands (@-mention me in a group, or chat with me 1:1):",
-	"help.footer":   "Add --urgent after the arguments for break-glass: it skips only the window and holiday checks, needs another approver, and is audited with its reason. A reason that starts with a word like v2 goes in quotes or after --.",
+	"help.footer":   "Add --urgent after the arguments for break-glass: it skips only the window and holiday checks, needs at least the usual approvers, and is audited with its reason. A reason that starts with a word like v2 goes in quotes or after --.",
 	"help.aliases":  "Aliases: {aliases}",
 	"help.one":      "{usage}\n{text}",
 
@@ -195,6 +195,8 @@ var catalogEN = map[string]string{
 	"card.none_live":         "nothing recorded",
 	"windows.none":           "No release windows are configured: releases are open any time.",
 	"windows.always":         "{app}: no release window, open any time.",
+	"windows.default_header": "**{app}** has no release window and is open any time except during calendar freezes; the next 7 days ({zone}):",
+	"windows.all_day":        "all day",
 	"windows.header":         "**{app}** release windows for the next 7 days ({zone}):",
 	"windows.makeup":         "make-up working day",
 	"weekday.0":              "Sun",

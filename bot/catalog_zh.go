@@ -53,7 +53,7 @@ var catalogZH = map[string]string{
 	"help.whoami":   "本会话 ID 和你的员工 ID（填配置用）",
 	"help.help":     "查看用法",
 	"help.header":   "dingops 指令（在群里 @我，或私聊我）：",
-	"help.footer":   "在参数后加 --urgent（或“紧急”）表示紧急通道：跳过发布窗口和节假日检查，需要另一人审批，并记录原因。原因以 v2 这样的词开头时，请加引号或写在 -- 之后。",
+	"help.footer":   "在参数后加 --urgent（或在应用和版本之后、或末尾写“紧急”）表示紧急通道：跳过发布窗口和节假日检查，审批人数不少于平时，并记录原因。原因以 v2 这样的词开头时，请加引号或写在 -- 之后。",
 	"help.aliases":  "别名：{aliases}",
 	"help.one":      "{usage}\n{text}",
 
@@ -195,6 +195,8 @@ var catalogZH = map[string]string{
 	"card.none_live":         "没有记录",
 	"windows.none":           "没有配置发布窗口：随时可以发布。",
 	"windows.always":         "{app}：没有发布窗口限制，随时可以发布。",
+	"windows.default_header": "**{app}** 没有发布窗口，除日历封版期外随时可以发布；未来 7 天（{zone}）：",
+	"windows.all_day":        "全天",
 	"windows.header":         "**{app}** 未来 7 天的发布窗口（{zone}）：",
 	"windows.makeup":         "调休上班",
 	"weekday.0":              "周日",

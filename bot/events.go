@@ -8,7 +8,9 @@ import (
 
 // EventLine renders one progress event as a single line, for transports
 // that print rather than update a card.
-func (b *Bot) EventLine(lang string, ev core.Event) string {
+func (b *Bot) EventLine(lang string, ev core.Event) string { return b.redact(b.eventLine(lang, ev)) }
+
+func (b *Bot) eventLine(lang string, ev core.Event) string {
 	r := ev.Release
 	switch ev.Step {
 	case core.StepSucceeded:
@@ -43,12 +45,12 @@ func (b *Bot) Lang() string { return b.cfg.Language }
 
 // T renders a catalogue sentence for lang, with args given as key, value
 // pairs, formatted like every reply (times in the configured zone).
-func (b *Bot) T(lang, key string, kv ...any) string { return b.t(lang, key, kv...) }
+func (b *Bot) T(lang, key string, kv ...any) string { return b.redact(b.t(lang, key, kv...)) }
 
 // RefusalText renders an error the way a reply would (a refusal's
 // sentences, or "internal error, reference …").
 func (b *Bot) RefusalText(lang string, err error) string {
-	return b.errorText(context.Background(), lang, err)
+	return b.redact(b.errorText(context.Background(), lang, err))
 }
 
 // CardOf renders release r's card for lang, reading what is live from the

@@ -65,10 +65,18 @@ func (t *Table) Parse(text string) Parsed {
 func (t *Table) parseArgs(e *entry, tokens []string) Parsed {
 	cmd := &Command{Name: e.name}
 	var args []string
-	for _, tok := range tokens {
+	for i, tok := range tokens {
 		switch strings.ToLower(tok) {
-		case "--urgent", "紧急", "-urgent", "--紧急":
+		case "--urgent", "-urgent", "--紧急":
 			cmd.Urgent = true
+		case "紧急":
+			// The bare word is a flag only where a flag goes: right after the
+			// app and version, or last. Inside a reason it is a word of it.
+			if i <= positional(e) || i == len(tokens)-1 {
+				cmd.Urgent = true
+			} else {
+				args = append(args, tok)
+			}
 		default:
 			args = append(args, tok)
 		}
@@ -184,4 +192,15 @@ func argName(k argKind) string {
 		return "reason"
 	}
 	return "arg"
+}
+
+// positional is how many arguments of e come before its free text.
+func positional(e *entry) int {
+	n := 0
+	for _, a := range e.args {
+		if a.kind != argRest {
+			n++
+		}
+	}
+	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/dingops/dingops/core"
 )
@@ -28,7 +29,11 @@ func handleWindows(ctx context.Context, b *Bot, m Message, c *Command) Response 
 			parts = append(parts, b.t(lang, "windows.always", "app", a.Name))
 			continue
 		}
-		parts = append(parts, b.t(lang, "windows.header", "app", a.Name, "zone", loc.String())+"\n"+b.dayPlans(lang, plan))
+		header := "windows.header"
+		if !b.hasWindow(a.Name) {
+			header = "windows.default_header"
+		}
+		parts = append(parts, b.t(lang, header, "app", a.Name, "zone", loc.String())+"\n"+b.dayPlans(lang, plan))
 	}
 	return Response{Text: strings.Join(parts, "\n\n")}
 }
@@ -45,6 +50,10 @@ func (b *Bot) dayPlans(lang string, plan []core.DayPlan) string {
 		}
 		var spans []string
 		for _, s := range d.Spans {
+			if s.End.Sub(s.Start) >= 24*time.Hour && s.Start.Format("15:04") == "00:00" {
+				spans = append(spans, b.t(lang, "windows.all_day"))
+				continue
+			}
 			spans = append(spans, s.Start.Format("15:04")+"–"+s.End.Format("15:04"))
 		}
 		note := ""
@@ -58,4 +67,16 @@ func (b *Bot) dayPlans(lang string, plan []core.DayPlan) string {
 		out = strings.ReplaceAll(out, "：", ": ")
 	}
 	return out
+}
+
+// hasWindow reports whether app has a window of its own (not the default).
+func (b *Bot) hasWindow(app string) bool {
+	f, ok := b.cfg.Windows.(interface {
+		For(string) (*core.Windows, bool)
+	})
+	if !ok {
+		return true
+	}
+	_, own := f.For(app)
+	return own
 }

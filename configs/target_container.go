@@ -16,11 +16,20 @@ type Script struct {
 	CheckCommand []string `yaml:"check_command"` // exits 0 when $DINGOPS_ARTIFACT can be deployed; optional
 	Timeout      Duration `yaml:"timeout"`       // default 10m
 	Dir          string   `yaml:"dir"`
+	// Env names the variables of dingops's environment the commands get,
+	// besides PATH, HOME and the like and the DINGOPS_* release variables;
+	// nothing else passes (dingops's environment holds its secrets).
+	Env []string `yaml:"env"`
 }
 
 func (s *Script) validate(v *validator, p string) {
 	if len(s.Command) == 0 || strings.TrimSpace(s.Command[0]) == "" {
 		v.bad(p+".command", "is required: the program and arguments that deploy $DINGOPS_ARTIFACT")
+	}
+	for i, k := range s.Env {
+		if !envName.MatchString(k) {
+			v.bad(fmt.Sprintf("%s.env[%d]", p, i), "must be an environment variable name, got %q", k)
+		}
 	}
 	setDur(&s.Timeout, 10*time.Minute)
 }

@@ -64,15 +64,21 @@ func DefaultPolicy() Policy {
 }
 
 // For is the approval policy of a request of kind, urgent or not.
+// An urgent request skips the window, not the approvals: it needs the
+// urgent rule's approvals or the normal rule's, whichever is more, allows
+// self-approval only if the normal rule does too (or needs no one), and expires as the urgent rule says.
 func (p Policy) For(kind Kind, urgent bool) ApprovalPolicy {
-	switch {
-	case urgent:
-		return p.Urgent
-	case kind == KindRollback:
-		return p.Rollback
-	default:
-		return p.Release
+	normal := p.Release
+	if kind == KindRollback {
+		normal = p.Rollback
 	}
+	if !urgent {
+		return normal
+	}
+	u := p.Urgent
+	u.Approvals = max(u.Approvals, normal.Approvals)
+	u.SelfApproval = u.SelfApproval && (normal.Approvals == 0 || normal.SelfApproval)
+	return u
 }
 
 // CanRequest reports whether staff may request releases and rollbacks.

@@ -7,9 +7,32 @@ import (
 )
 
 // AppWindows maps apps to their release windows. An app without a window
-// may release any time.
+// has the default window: open at any time, weekends and holidays
+// included, except on the calendar's freezes (a 双十一 freeze closes every
+// app, not only the windowed ones).
 type AppWindows struct {
 	byApp map[string]*Windows
+	def   *Windows
+}
+
+// DefaultWindow is the window of an app that has none, in zone.
+func DefaultWindow(zone string) WindowPolicy {
+	return WindowPolicy{Location: zone, Days: "all", OpenOnHolidays: true, OpenWithoutData: true,
+		Periods: []Period{{Start: "0 0 * * *", Duration: 24 * time.Hour}}}
+}
+
+// DefaultZone is the zone of the default window until SetDefaultZone.
+const DefaultZone = "Asia/Shanghai"
+
+// SetDefaultZone puts the default window in zone (the configuration's
+// time_zone), so a freeze day starts at that zone's midnight.
+func (w *AppWindows) SetDefaultZone(zone string) error {
+	def, err := NewWindows(DefaultWindow(zone), w.def.cal)
+	if err != nil {
+		return err
+	}
+	w.def = def
+	return nil
 }
 
 // NewAppWindows compiles each named policy for the apps it covers; errs
@@ -17,6 +40,12 @@ type AppWindows struct {
 func NewAppWindows(policies map[string]WindowPolicy, apps map[string][]string, cal Calendar) (*AppWindows, map[string]error) {
 	w := &AppWindows{byApp: map[string]*Windows{}}
 	errs := map[string]error{}
+	def, err := NewWindows(DefaultWindow(DefaultZone), cal)
+	if err != nil {
+		errs[""] = err
+		return w, errs
+	}
+	w.def = def
 	for name, p := range policies {
 		ws, err := NewWindows(p, cal)
 		if err != nil {
@@ -38,7 +67,7 @@ func NewAppWindows(policies map[string]WindowPolicy, apps map[string][]string, c
 func (w *AppWindows) Gate(app *App, t time.Time) *Reason {
 	ws, ok := w.byApp[app.Name]
 	if !ok {
-		return nil
+		ws = w.def
 	}
 	return ws.At(t).AsReason(app.Name)
 }
@@ -49,10 +78,18 @@ func (w *AppWindows) For(app string) (*Windows, bool) {
 	return ws, ok
 }
 
-// WindowPlan lists days of an app's windows from the day of from.
+// WindowPlan lists days of an app's windows from the day of from. For an
+// app without a window it lists the default window's days when a freeze
+// falls among them, and reports false (no restriction) otherwise.
 func (w *AppWindows) WindowPlan(app string, from time.Time, days int) ([]DayPlan, *time.Location, bool) {
 	ws, ok := w.byApp[app]
 	if !ok {
+		plan := w.def.Plan(DateOf(from.In(w.def.Location())), days)
+		for _, d := range plan {
+			if d.Day.Kind == DayFreeze {
+				return plan, w.def.Location(), true
+			}
+		}
 		return nil, nil, false
 	}
 	return ws.Plan(DateOf(from.In(ws.Location())), days), ws.Location(), true

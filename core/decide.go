@@ -31,6 +31,9 @@ func (e *Engine) decide(ctx context.Context, who Actor, id ReleaseID, d Decision
 	switch {
 	case errors.Is(err, ErrDuplicate):
 		return updated, e.refused(ctx, who, r.App, id, Refuse(CodeAlreadyApproved, "release", r.Label()))
+	case errors.Is(err, ErrExpired):
+		e.notify(ctx, updated, StepExpired, "")
+		return updated, e.refused(ctx, who, r.App, id, alreadyDecided(updated))
 	case errors.Is(err, ErrStale):
 		return updated, e.refused(ctx, who, r.App, id, alreadyDecided(updated))
 	case err != nil:

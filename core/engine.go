@@ -39,6 +39,14 @@ type Config struct {
 	Wake func(ReleaseID)
 	// Alerts keeps alerts and rollback suggestions; nil refuses alerts.
 	Alerts AlertStore
+	// Redactor masks secrets in everything the engine stores or tells:
+	// release errors and output, progress lines, audit details. Optional.
+	Redactor Redactor
+}
+
+// Redactor masks secret values in text that leaves the process.
+type Redactor interface {
+	Redact(string) string
 }
 
 // Engine records intent and decides; the Worker acts on it.
@@ -115,7 +123,7 @@ func (e *Engine) deployer(app string) (Deployer, error) {
 
 func (e *Engine) audit(ctx context.Context, who Actor, kind AuditKind, app string, id ReleaseID, detail string) {
 	ev := AuditEvent{At: e.Now(), Actor: who.StaffID, OSUser: who.OSUser, Kind: kind, App: app,
-		ReleaseID: id, Origin: who.Origin, Detail: detail}
+		ReleaseID: id, Origin: who.Origin, Detail: e.clean(detail)}
 	if ev.Actor == "" {
 		ev.Actor = SystemActor
 	}
@@ -131,7 +139,16 @@ func (e *Engine) refused(ctx context.Context, who Actor, app string, id ReleaseI
 }
 
 func (e *Engine) notify(ctx context.Context, r Release, step Step, msg string) {
-	e.cfg.Notifier.Notify(ctx, Event{Release: r, Step: step, Message: msg, At: e.Now()})
+	r.Error, r.Output = e.clean(r.Error), e.clean(r.Output)
+	e.cfg.Notifier.Notify(ctx, Event{Release: r, Step: step, Message: e.clean(msg), At: e.Now()})
+}
+
+// clean is s with every secret the redactor knows masked.
+func (e *Engine) clean(s string) string {
+	if e.cfg.Redactor == nil || s == "" {
+		return s
+	}
+	return e.cfg.Redactor.Redact(s)
 }
 
 func (e *Engine) wake(id ReleaseID) {

@@ -14,6 +14,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrStale: a compare-and-set lost, the row is no longer in the expected state.
 	ErrStale = errors.New("stale: state changed meanwhile")
+	// ErrExpired: a decision came at or after the request's expiry; the
+	// store expired the request instead, in the same transaction.
+	ErrExpired = errors.New("the request expired before the decision")
 	// ErrDuplicate: the unique key (message id, approver) is already recorded.
 	ErrDuplicate = errors.New("duplicate")
 	// ErrActiveExists: the app already has an unfinished release.

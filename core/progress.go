@@ -45,17 +45,23 @@ func (p *progressLog) Write(b []byte) (int, error) {
 	}
 	p.mu.Unlock()
 	for _, l := range lines {
-		p.e.notify(p.ctx, p.r, StepProgress, l)
+		p.e.notify(p.ctx, p.r, StepProgress, l) // notify redacts
 	}
 	return len(b), nil
 }
 
-// Tail is the last outputTail bytes written.
+// Tail is the last outputTail bytes written, secrets masked. The cut is
+// made before masking, so a secret cut in half at the start may show its
+// end; the cut moves to the next line break to avoid that.
 func (p *progressLog) Tail() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.tail) > outputTail {
-		return string(p.tail[len(p.tail)-outputTail:])
+	t := p.tail
+	if len(t) > outputTail {
+		t = t[len(t)-outputTail:]
+		if i := bytes.IndexByte(t, '\n'); i >= 0 {
+			t = t[i+1:]
+		}
 	}
-	return string(p.tail)
+	return p.e.clean(string(t))
 }

@@ -177,8 +177,17 @@ func (w *Worker) Execute(ctx context.Context, id ReleaseID) error {
 
 var errLeaseLost = errors.New("run lock lease lost to another worker")
 
+// errLeaseUnconfirmed fences a worker that cannot reach the store: it
+// stops its work before its lease can lapse, so a worker that takes the
+// release over never runs alongside it.
+var errLeaseUnconfirmed = fmt.Errorf("%w: not renewed in time", errLeaseLost)
+
 // keepLease renews the run lock at a third of the lease and cancels the
-// work if it is lost.
+// work if it is lost, or if two thirds of the lease pass since the last
+// renewal the store confirmed: the lease runs out at the last renewal plus
+// the lease, so the work is stopped (a script killed, a copy abandoned) a
+// third of the lease before another worker may claim the release. This
+// holds as long as the replicas' clocks agree to within that third.
 func (w *Worker) keepLease(ctx context.Context, cancel context.CancelCauseFunc, app string) func() {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
@@ -187,6 +196,7 @@ func (w *Worker) keepLease(ctx context.Context, cancel context.CancelCauseFunc, 
 		defer wg.Done()
 		t := time.NewTicker(w.cfg.Lease / 3)
 		defer t.Stop()
+		fence := time.Now().Add(w.cfg.Lease * 2 / 3)
 		for {
 			select {
 			case <-done:
@@ -194,18 +204,35 @@ func (w *Worker) keepLease(ctx context.Context, cancel context.CancelCauseFunc, 
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				err := w.e.cfg.Locks.Renew(ctx, app, w.cfg.ID, w.e.Now(), w.cfg.Lease)
-				if errors.Is(err, ErrStale) {
-					cancel(errLeaseLost)
-					return
-				}
-				if err != nil {
-					w.e.log.ErrorContext(ctx, "renewing run lock", "app", app, "err", err)
-				}
+			}
+			if why := w.renew(ctx, app, &fence); why != nil {
+				cancel(why)
+				return
 			}
 		}
 	}()
 	return func() { close(done); wg.Wait() }
+}
+
+// renew renews the run lock once, waiting no longer than the fence; it
+// moves the fence on success and returns why the work must stop, if it must.
+func (w *Worker) renew(ctx context.Context, app string, fence *time.Time) error {
+	start := time.Now()
+	rctx, stop := context.WithDeadline(ctx, *fence)
+	err := w.e.cfg.Locks.Renew(rctx, app, w.cfg.ID, w.e.Now(), w.cfg.Lease)
+	stop()
+	switch {
+	case errors.Is(err, ErrStale):
+		return errLeaseLost
+	case err == nil:
+		*fence = start.Add(w.cfg.Lease * 2 / 3)
+	case ctx.Err() == nil:
+		w.e.log.ErrorContext(ctx, "renewing run lock", "app", app, "err", err)
+	}
+	if !time.Now().Before(*fence) {
+		return errLeaseUnconfirmed
+	}
+	return nil
 }
 
 func (w *Worker) hook(id ReleaseID, at Step) error {

@@ -33,6 +33,9 @@ func (w *Worker) build(ctx context.Context, r Release, log *progressLog) (Releas
 	case errors.As(err, &be):
 		return r, w.fail(ctx, r, fmt.Sprintf("build %s", be.Result), be.LogTail)
 	case err != nil:
+		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
+			return r, fmt.Errorf("building %s: %w", r.ID, cause)
+		}
 		if cur, rerr := w.e.cfg.Releases.Release(context.WithoutCancel(ctx), r.ID); rerr == nil && cur.Status.Final() {
 			return cur, nil
 		}

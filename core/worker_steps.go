@@ -110,6 +110,7 @@ func (w *Worker) fail(ctx context.Context, r Release, why, output string) error 
 // deploy, so a failure is always written down.
 func (w *Worker) finish(ctx context.Context, r Release, o Outcome) error {
 	ctx = context.WithoutCancel(ctx)
+	o.Error, o.Output = w.e.clean(o.Error), w.e.clean(o.Output)
 	out, err := w.e.cfg.Releases.Finish(ctx, r.ID, InFlightStatuses, o)
 	if errors.Is(err, ErrStale) {
 		return nil // cancelled meanwhile, or another worker took over

@@ -45,13 +45,8 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// IsPostgres reports whether dsn names a PostgreSQL database.
-func IsPostgres(dsn string) bool {
-	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
-}
-
-// Open connects to dsn: a postgres:// URL, or a SQLite file path (or
-// file: URI). It does not migrate; call Migrate.
+// Open connects to dsn: a PostgreSQL URL or keyword/value string, or a
+// SQLite file path (or file: URI). It does not migrate; call Migrate.
 func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	if o.Clock == nil {
 		o.Clock = core.WallClock{}
@@ -74,7 +69,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		_ = s.db.Close()
-		return nil, fmt.Errorf("connecting to %s: %w", Redact(dsn), err)
+		return nil, fmt.Errorf("connecting to %s: %s", Redact(dsn), RedactIn(dsn, err.Error()))
 	}
 	return s, nil
 }
@@ -88,7 +83,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 func openPostgres(dsn string) (*bun.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("opening %s: %w", Redact(dsn), err) // pgx redacts the password in its own message
+		return nil, fmt.Errorf("opening %s: %s", Redact(dsn), RedactIn(dsn, err.Error()))
 	}
 	if !strings.Contains(dsn, "default_query_exec_mode") {
 		cfg.DefaultQueryExecMode = pgx.QueryExecModeSimpleProtocol
@@ -119,18 +114,6 @@ func openSQLite(dsn string, conns int) (*bun.DB, error) {
 	}
 	sqldb.SetMaxOpenConns(conns)
 	return bun.NewDB(sqldb, sqlitedialect.New()), nil
-}
-
-// Redact hides a DSN's password for messages and logs.
-func Redact(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
 }
 
 // Close closes the connection pool.

@@ -97,6 +97,7 @@ func applyChange(q *bun.UpdateQuery, ch core.Change) *bun.UpdateQuery {
 // database again.
 func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.Release, error) {
 	var out core.Release
+	var expired bool
 	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		row, err := s.lockRelease(ctx, tx, a.ReleaseID)
 		if err != nil {
@@ -104,6 +105,9 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 		}
 		if row.Status != string(core.StatusPendingApproval) {
 			return core.ErrStale
+		}
+		if expired = row.ExpiresAt != 0 && ms(a.At) >= row.ExpiresAt; expired {
+			return expireRow(ctx, tx, row, a.At)
 		}
 		approvals, err := s.addApproval(ctx, tx, row, a)
 		if err != nil {
@@ -120,6 +124,10 @@ func (s *Store) Decide(ctx context.Context, a core.Approval, needed int) (core.R
 		out.Approvals = approvals
 		return nil
 	})
+	if err == nil && expired {
+		s.reread(ctx, a.ReleaseID, &out)
+		return out, core.ErrExpired
+	}
 	if errors.Is(err, core.ErrStale) || errors.Is(err, core.ErrDuplicate) {
 		s.reread(ctx, a.ReleaseID, &out)
 	} else if uniqueViolation(err) != "" {

@@ -81,6 +81,7 @@ func summary(w io.Writer, file string, c *configs.Config, warns []configs.Proble
 	for _, n := range keys(c.Windows) {
 		fmt.Fprintf(w, " %s→%s", n, list(c.WindowApps(c.Windows[n])))
 	}
+	fmt.Fprintf(w, "\n%s", defaultWindowNote(c))
 	fmt.Fprintf(w, "\nannouncements: %d post(s) · dingtalk: %s · jenkins: %s\n", len(c.Announcements.Posts),
 		onOff(c.DingTalk != nil), onOff(c.Jenkins != nil))
 	for _, n := range notes {
@@ -143,4 +144,31 @@ func keys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// defaultWindowNote says what an app without a window may do: release any
+// time, holidays included, except during the calendar's freezes.
+func defaultWindowNote(c *configs.Config) string {
+	covered := map[string]bool{}
+	for _, w := range c.Windows {
+		for _, a := range c.WindowApps(w) {
+			covered[a] = true
+		}
+	}
+	var open []string
+	for _, a := range keys(c.Apps) {
+		if !covered[a] {
+			open = append(open, a)
+		}
+	}
+	var freezes []string
+	for _, f := range c.Calendar.Freezes {
+		to := f.To
+		if to.IsZero() {
+			to = f.From
+		}
+		freezes = append(freezes, fmt.Sprintf("%s %s–%s", f.Name, f.From.Format(time.DateOnly), to.Format(time.DateOnly)))
+	}
+	return fmt.Sprintf("without a window (%s): open any time, holidays included, except during calendar freezes (%s)",
+		list(open), list(freezes))
 }

@@ -40,6 +40,7 @@ type settings struct {
 	DTTimeout  time.Duration // one DingTalk OpenAPI call
 	AckTimeout time.Duration // the emulator's ack deadline (diagnostic only: nothing is pushed again)
 	Duplicates int           // the emulator pushes every n-th message twice; 0 never
+	Script     bool          // web1 deploys with a script (scriptTarget) instead of OSS
 }
 
 func defaults() settings {
@@ -57,6 +58,7 @@ type configData struct {
 	DingTalk         string // the emulator's host:port
 	OSS              string // the OSS endpoint URL
 	AppNames         []string
+	ScriptDir        string // web1's script target, when settings.Script
 }
 
 // Dur writes a duration the way the configuration reads it.
@@ -110,6 +112,13 @@ apps:
 {{- range .AppNames}}
   {{.}}:
     target:
+{{- if and $.ScriptDir (eq . "web1")}}
+      kind: container
+      script:
+        command: [sh, deploy.sh]
+        live_command: [cat, live]
+        dir: {{$.ScriptDir}}
+{{- else}}
       kind: oss
       oss:
         endpoint: {{$.OSS}}
@@ -120,6 +129,7 @@ apps:
         fixed_key: {{.}}/manifest.json
         manifest_pattern: {{.}}/manifest.*.json
         timeout: {{$.Dur $.OSSTimeout}}
+{{- end}}
     chats: [chat-{{.}}]
     release_teams: [frontend]
     approver_teams: [sre]
@@ -128,7 +138,8 @@ apps:
 
 // writeConfig writes a replica's configuration file and returns its path.
 func (w *world) writeConfig(name, opsAddr, webAddr string) string {
-	d := configData{settings: w.set, OpsAddr: opsAddr, WebAddr: webAddr, DingTalk: w.dt.Addr(), OSS: w.ossURL}
+	d := configData{settings: w.set, OpsAddr: opsAddr, WebAddr: webAddr, DingTalk: w.dt.Addr(), OSS: w.ossURL,
+		ScriptDir: w.scriptDir}
 	for i := 1; i <= w.set.Apps; i++ {
 		d.AppNames = append(d.AppNames, app(i))
 	}

@@ -36,7 +36,10 @@ type world struct {
 	oss    *ossemu.Server
 	ossURL string
 	gate   *ossGate
-	st     *store.Store // the test's own view of the database
+	// scriptDir is web1's script target (settings.Script): deploy.sh and
+	// the files it keeps, see scriptTarget.
+	scriptDir string
+	st        *store.Store // the test's own view of the database
 
 	mu       sync.Mutex
 	replicas []*replica
@@ -56,6 +59,9 @@ func newWorld(t *testing.T, change ...func(*settings)) *world {
 	w := &world{t: t, ctx: context.Background(), set: set, bin: bin, dir: t.TempDir(), dsn: dsn}
 	w.startDingTalk()
 	w.startOSS()
+	if set.Script {
+		w.startScript()
+	}
 	w.seed()
 	t.Cleanup(w.stopAll)
 	t.Cleanup(func() {

@@ -19,10 +19,10 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		p.log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
 	}
 	ecfg := core.Config{Apps: coreApps(cfg), Releases: s, Locks: s, Audit: s, Alerts: s, Deployers: deps, Clock: p.clock,
-		Logger: p.log, Gate: p.windows.Gate, Notifier: p.opts.Notifier}
+		Logger: p.log, Gate: p.windows.Gate, Notifier: p.opts.Notifier, Redactor: p.red}
 	bcfg := bot.Config{Windows: p.windows, Language: cfg.Language, Chats: map[string]string{}, Zone: cfg.Zone(),
 		Local: p.opts.Local, AllowLocalApprovals: cfg.Local.AllowApprovals, Clock: p.clock, Logger: p.log,
-		PublicURL: cfg.Server.PublicURL}
+		PublicURL: cfg.Server.PublicURL, Redactor: p.red}
 	if m != nil {
 		ecfg.Releases, ecfg.Locks, bcfg.Observer = m.Releases(s), m.Locks(s), m
 	}

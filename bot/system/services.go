@@ -48,7 +48,7 @@ func (p *parts) listeners(sys *System, tr *stream.Transport, opsCfg web.OpsConfi
 	wcfg := web.Config{Addr: cfg.Server.WebAddr, Token: cfg.Server.APIToken.Value(), TrustedUserHeader: cfg.Server.TrustedUserHeader,
 		TrustedProxies: cfg.Server.TrustedProxyPrefixes(),
 		Engine:         sys.Engine, Records: sys.Store, Texts: sys.Bot, Language: cfg.Language, Zone: cfg.Zone(),
-		Clock: p.clock, Logger: log.With("service", "web")}
+		Clock: p.clock, Logger: log.With("service", "web"), Redactor: p.red}
 	if len(cfg.Windows) > 0 {
 		wcfg.Windows = p.windows
 	}

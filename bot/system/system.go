@@ -13,9 +13,12 @@ package system
 import (
 	"context"
 	"log/slog"
+	"os"
 
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/metrics"
+	"github.com/dingops/dingops/core/redact"
+	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/store"
@@ -31,6 +34,9 @@ type Options struct {
 	Serve    bool          // build the long-running services too
 	Local    bool          // a shell transport
 	Version  string        // reported by the metrics
+	// Getenv reads the variables secrets are named by (git credentials),
+	// so every configured secret value is masked; nil is os.Getenv.
+	Getenv func(string) string
 }
 
 // System is dingops assembled from one configuration.
@@ -80,6 +86,7 @@ type parts struct {
 	clock   core.Clock
 	metrics *metrics.Metrics // nil unless serving
 	windows windowSource
+	red     *redact.Redactor // masks every configured secret in what leaves the process
 }
 
 // Assemble builds dingops from a configuration: the store, the adapters of
@@ -94,6 +101,11 @@ func Assemble(ctx context.Context, cfg *configs.Config, o Options) (_ *System, e
 	if p.clock == nil {
 		p.clock = core.WallClock{}
 	}
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	p.red = redact.New(web.SecretValues(cfg, getenv)...)
 	sys := &System{Config: cfg}
 	ws, probs, err := buildWindows(cfg)
 	if err != nil {

@@ -46,7 +46,7 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 	switch s := t.Section().(type) {
 	case *configs.Script:
 		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
-			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, Logger: log}, nil)
+			CheckCommand: s.CheckCommand, Timeout: s.Timeout.Std(), Dir: s.Dir, PassEnv: s.Env, Logger: log}, nil)
 	case *configs.Kubernetes:
 		return kubeDeployer(s, log)
 	case *configs.OSS:

@@ -49,6 +49,12 @@ func buildWindows(cfg *configs.Config) (windowSource, []configs.Problem, error) 
 		policies[name], apps[name] = p, cfg.WindowApps(w)
 	}
 	aw, errs := core.NewAppWindows(policies, apps, cal)
+	if err := aw.SetDefaultZone(cfg.TimeZone.Name); err != nil {
+		if errs == nil {
+			errs = map[string]error{}
+		}
+		errs[""] = err
+	}
 	var probs []configs.Problem
 	for name, e := range errs {
 		probs = append(probs, cfg.Problem("windows."+name, e.Error()))

@@ -116,7 +116,7 @@ func TestTheDashboardInABrowser(t *testing.T) {
 		page := text(t, ctx, "content")
 		assert.Contains(t, page, "10:00–18:00")
 		assert.Contains(t, page, "封版期（年终封版）")
-		assert.Contains(t, page, "随时可以发布：api")
+		assert.Contains(t, page, "除日历封版期外随时可以发布：api")
 	})
 	t.Run("english", func(t *testing.T) {
 		do(t, ctx, chromedp.Click(id("lang-switch")),

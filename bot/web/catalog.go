@@ -97,8 +97,8 @@ var webZH = map[string]string{
 	"locks.expired": "租约已过期（持有它的副本可能已退出）",
 
 	"windows.title":         "发布窗口和节假日",
-	"windows.unconfigured":  "没有配置发布窗口：所有应用随时可以发布。",
-	"windows.anytime":       "随时可以发布：{apps}",
+	"windows.unconfigured":  "没有配置发布窗口：除日历封版期外所有应用随时可以发布。",
+	"windows.anytime":       "除日历封版期外随时可以发布：{apps}",
 	"windows.closures":      "未来 {days} 天的节假日和封版",
 	"windows.closures_none": "未来 {days} 天没有节假日或封版。",
 	"windows.zone":          "时区 {zone}",
@@ -203,8 +203,8 @@ var webEN = map[string]string{
 	"locks.expired": "lease lapsed (its replica may be gone)",
 
 	"windows.title":         "Release windows and holidays",
-	"windows.unconfigured":  "No release windows are configured: every app may release any time.",
-	"windows.anytime":       "May release any time: {apps}",
+	"windows.unconfigured":  "No release windows are configured: every app may release any time except during calendar freezes.",
+	"windows.anytime":       "May release any time except during calendar freezes: {apps}",
 	"windows.closures":      "Holidays and freezes in the next {days} days",
 	"windows.closures_none": "No holidays or freezes in the next {days} days.",
 	"windows.zone":          "zone {zone}",

@@ -5,12 +5,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"net/url"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/store"
 )
 
 // ConfigLoad describes one configuration load for the audit log.
@@ -44,20 +44,11 @@ func AuditConfigLoad(ctx context.Context, log core.AuditLog, clock core.Clock, c
 // configuration as YAML, with secrets redacted.
 func Fingerprint(cfg *configs.Config) (string, error) {
 	c := *cfg
-	c.Store.DSN = withoutPassword(c.Store.DSN)
+	c.Store.DSN = store.Redact(c.Store.DSN)
 	b, err := yaml.Marshal(&c)
 	if err != nil {
 		return "", fmt.Errorf("fingerprinting configuration: %w", err)
 	}
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])[:12], nil
-}
-
-func withoutPassword(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
-	}
-	u.User = url.User(u.User.Username())
-	return u.String()
 }

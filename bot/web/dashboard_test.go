@@ -41,7 +41,7 @@ func TestThePagesShowTheState(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, "10:00–18:00")
 	assert.Contains(t, body, "封版期（年终封版）")
-	assert.Contains(t, body, "随时可以发布：api")
+	assert.Contains(t, body, "除日历封版期外随时可以发布：api")
 
 	code, body = f.get("/apps/shop")
 	assert.Equal(t, http.StatusNotFound, code)

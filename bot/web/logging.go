@@ -4,20 +4,15 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/url"
 	"slices"
-	"sort"
-	"strings"
 
+	"github.com/dingops/dingops/core/redact"
 	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/store"
 )
 
 // Redacted replaces a secret value in log output.
-const Redacted = "[redacted]"
-
-// minSecretLen is the shortest value redacted: replacing every "ab" in every
-// log line would make logs unreadable and such a value is no secret anyway.
-const minSecretLen = 4
+const Redacted = redact.Mask
 
 type logAttrsKey struct{}
 
@@ -37,29 +32,17 @@ func WithLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
 // It also adds the attributes of WithLogAttrs from the line's context.
 // Wrap the process's one handler with it at start, before anything logs.
 func NewLogHandler(next slog.Handler, secrets []string) slog.Handler {
-	var keep []string
-	for _, s := range secrets {
-		if len(s) >= minSecretLen {
-			keep = append(keep, s)
-		}
-	}
-	// Longest first, so a secret containing another is replaced whole.
-	sort.Slice(keep, func(i, j int) bool { return len(keep[i]) > len(keep[j]) })
-	h := &logHandler{next: next, secrets: keep}
-	if len(keep) > 0 {
-		pairs := make([]string, 0, 2*len(keep))
-		for _, s := range keep {
-			pairs = append(pairs, s, Redacted)
-		}
-		h.rep = strings.NewReplacer(pairs...)
-	}
-	return h
+	return NewRedactingHandler(next, redact.New(secrets...))
+}
+
+// NewRedactingHandler is NewLogHandler with the process's one redactor.
+func NewRedactingHandler(next slog.Handler, r *redact.Redactor) slog.Handler {
+	return &logHandler{next: next, r: r}
 }
 
 type logHandler struct {
-	next    slog.Handler
-	secrets []string
-	rep     *strings.Replacer
+	next slog.Handler
+	r    *redact.Redactor
 	// bound are the top-level attributes With added (none once a group is
 	// open): a line repeating one with the same value, as an adapter that
 	// names its app on a logger the assembly already named it on does,
@@ -122,26 +105,11 @@ func (h *logHandler) WithGroup(name string) slog.Handler {
 	return &c
 }
 
-func (h *logHandler) redact(s string) string {
-	if h.rep == nil {
-		return s
-	}
-	return h.rep.Replace(s)
-}
+func (h *logHandler) redact(s string) string { return h.r.Redact(s) }
 
-func (h *logHandler) leaks(s string) bool {
-	for _, x := range h.secrets {
-		if strings.Contains(s, x) {
-			return true
-		}
-	}
-	return false
-}
+func (h *logHandler) leaks(s string) bool { return h.r.Leaks(s) }
 
 func (h *logHandler) attr(a slog.Attr) slog.Attr {
-	if h.rep == nil {
-		return a
-	}
 	a.Key = h.redact(a.Key)
 	v := a.Value.Resolve()
 	switch v.Kind() {
@@ -191,7 +159,7 @@ func SecretValues(cfg *configs.Config, getenv func(string) string) []string {
 			}
 		}
 	}
-	add(cfg.Server.APIToken.Value(), dsnPassword(cfg.Store.DSN))
+	add(cfg.Server.APIToken.Value(), store.DSNPassword(cfg.Store.DSN))
 	if cfg.DingTalk != nil {
 		add(cfg.DingTalk.ClientSecret.Value())
 	}
@@ -211,15 +179,6 @@ func SecretValues(cfg *configs.Config, getenv func(string) string) []string {
 		}
 	}
 	return dedupe(out)
-}
-
-func dsnPassword(dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return ""
-	}
-	p, _ := u.User.Password()
-	return p
 }
 
 func dedupe(xs []string) []string {

@@ -72,6 +72,7 @@ type Config struct {
 	// (default 256 KiB).
 	Alerts       AlertIntake
 	AlertMaxBody int64
+	Redactor     Redactor // optional: masks secrets in every response
 }
 
 // Server is the web listener of `dingops serve`: the read-only dashboard
@@ -154,7 +155,7 @@ func (s *Server) Handle(pattern string, h http.Handler) { s.mux.Handle(pattern, 
 
 // Handler is the whole web side, with request ids, access logs and
 // security headers.
-func (s *Server) Handler() http.Handler { return s.access(s.mux) }
+func (s *Server) Handler() http.Handler { return s.access(s.masked(s.mux)) }
 
 // Name is the service name.
 func (s *Server) Name() string { return "web-http" }

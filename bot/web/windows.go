@@ -35,7 +35,7 @@ func (s *Server) windowsPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		plan, loc, ok := s.cfg.Windows.WindowPlan(a.Name, v.Now, days)
-		if !ok {
+		if !ok || !ownWindow(s.cfg.Windows, a.Name) { // the closures card shows the freezes that apply
 			p.Anytime = append(p.Anytime, a.Name)
 			continue
 		}
@@ -114,4 +114,17 @@ func closuresCard(v *view, days int, rows map[string]cardRow) card {
 		c.Sub = v.T("windows.closures_none", "days", days)
 	}
 	return c
+}
+
+// ownWindow reports whether app has a window of its own rather than the
+// default one (open except during freezes).
+func ownWindow(w WindowPlanner, app string) bool {
+	f, ok := w.(interface {
+		For(string) (*core.Windows, bool)
+	})
+	if !ok {
+		return true
+	}
+	_, own := f.For(app)
+	return own
 }

@@ -11,10 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/dingops/dingops/core"
@@ -32,7 +30,13 @@ type Config struct {
 	Timeout      time.Duration // per run; default 10m
 	Dir          string
 	Env          []string // extra KEY=VALUE pairs
-	Logger       *slog.Logger
+	// PassEnv names the variables of dingops's own environment a command
+	// gets (the app's env: allow-list). Nothing else passes but BaseEnv
+	// and the DINGOPS_* release variables: dingops's environment holds the
+	// API token, the DingTalk, Jenkins, git and OSS secrets and the DSN.
+	PassEnv []string
+	Getenv  func(string) string // default os.Getenv
+	Logger  *slog.Logger
 }
 
 // Deployer runs the configured commands.
@@ -59,14 +63,27 @@ func New(cfg Config, api runner) (*Deployer, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Getenv == nil {
+		cfg.Getenv = os.Getenv
+	}
 	if api == nil {
-		api = execRunner{}
+		api = newExecRunner()
 	}
 	return &Deployer{cfg: cfg, run: api}, nil
 }
 
+// BaseEnv are the variables every command gets from dingops's environment,
+// when set: what a shell and common tools need, and no secret.
+var BaseEnv = []string{"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ", "TMPDIR"}
+
 func (d *Deployer) env(a core.Artifact, req *core.DeployRequest) []string {
-	env := append(os.Environ(), d.cfg.Env...)
+	var env []string
+	for _, k := range append(append([]string(nil), BaseEnv...), d.cfg.PassEnv...) {
+		if v := d.cfg.Getenv(k); v != "" {
+			env = append(env, k+"="+v)
+		}
+	}
+	env = append(env, d.cfg.Env...)
 	env = append(env, "DINGOPS_APP="+d.cfg.App, "DINGOPS_ARTIFACT="+a.Ref, "DINGOPS_ARTIFACT_DIGEST="+a.Digest)
 	if req != nil {
 		env = append(env, "DINGOPS_VERSION="+strconv.Itoa(req.Version), "DINGOPS_RELEASE_ID="+strconv.FormatInt(int64(req.ReleaseID), 10),
@@ -145,17 +162,4 @@ func tail(s string) string {
 		lines = lines[len(lines)-5:]
 	}
 	return strings.Join(lines, " | ")
-}
-
-// execRunner runs real processes in their own process group, so a timeout
-// or cancel kills the whole script, children included.
-type execRunner struct{}
-
-func (execRunner) Run(ctx context.Context, argv []string, dir string, env []string, out io.Writer) error {
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = dir, env, out, out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
-	return cmd.Run()
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -89,3 +90,26 @@ type captured struct{ b []byte }
 
 func (c *captured) Write(p []byte) (int, error) { c.b = append(c.b, p...); return len(p), nil }
 func (c *captured) String() string              { return string(c.b) }
+
+// TestMinimalEnvironment: a command sees the release variables, the base
+// variables and the app's allow-list, and none of dingops's secrets.
+func TestMinimalEnvironment(t *testing.T) {
+	host := map[string]string{"PATH": os.Getenv("PATH"), "HOME": "/home/dingops", "KUBECONFIG": "/etc/kube",
+		"DINGOPS_API_TOKEN": "canary-api-token", "OSS_SECRET": "canary-oss", "DINGOPS_FAULTS_DSN": "postgres://u:canary-pw@db/x"}
+	d, err := script.New(script.Config{App: "web", Command: []string{"env"}, PassEnv: []string{"KUBECONFIG", "UNSET"},
+		Env: []string{"EXTRA=1"}, Getenv: func(k string) string { return host[k] }}, nil)
+	require.NoError(t, err)
+	var log captured
+	require.NoError(t, d.Deploy(context.Background(), core.DeployRequest{App: "web", ReleaseID: 9, Version: 2,
+		Kind: core.KindRelease, Artifact: core.Artifact{Ref: "reg/web:v2"}, Log: &log}))
+	got := map[string]bool{}
+	for _, l := range strings.Split(strings.TrimSpace(log.String()), "\n") {
+		k, _, _ := strings.Cut(l, "=")
+		got[k] = true
+	}
+	for _, k := range []string{"PATH", "HOME", "KUBECONFIG", "EXTRA", "DINGOPS_APP", "DINGOPS_ARTIFACT", "DINGOPS_RELEASE_ID"} {
+		assert.True(t, got[k], "%s passed: %s", k, log.String())
+	}
+	assert.NotContains(t, log.String(), "canary")
+	assert.False(t, got["UNSET"])
+}
