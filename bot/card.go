@@ -85,9 +85,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 			rows = append(rows, [2]string{b.t(lang, "card.artifact"), r.Artifact.Label()})
 		}
 	}
-	if len(p.Commits) > 0 {
-		rows = append(rows, [2]string{b.t(lang, "card.commits"), commitList(p.Commits)})
-	}
+	rows = append(rows, b.commitRows(lang, p)...)
 	for _, w := range p.Warnings {
 		rows = append(rows, [2]string{b.t(lang, "card.warning"), b.reasonText(lang, w)})
 	}
@@ -201,7 +199,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 		"status_text": get(b.t(lang, "card.status")), "urgent": strconv.FormatBool(r.Urgent),
 		"live": get(b.t(lang, "card.live")), "target": get(b.t(lang, "card.target")),
 		"requester": r.Requester, "reason": r.Reason, "approvals": get(b.t(lang, "card.approvals")),
-		"expires": get(b.t(lang, "card.expires")), "commits": get(b.t(lang, "card.commits")),
+		"expires": get(b.t(lang, "card.expires")), "commits": b.commitsParam(lang, p),
 		"progress": progress, "result": result, "body": c.Markdown, "buttons": buttons,
 		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
 	}

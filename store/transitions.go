@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -84,9 +83,8 @@ func applyChange(q *bun.UpdateQuery, ch core.Change) *bun.UpdateQuery {
 		q = q.Set("artifact_kind = ?", string(a.Kind)).Set("artifact_ref = ?", a.Ref).
 			Set("artifact_digest = ?", a.Digest).Set("artifact_display = ?", a.Display)
 	}
-	if ch.Commits != nil {
-		b, _ := json.Marshal(ch.Commits)
-		q = q.Set("commits = ?", string(b))
+	if ch.Commits != nil || ch.Changes != nil {
+		q = q.Set("commits = ?", commitsJSON(ch.Commits, ch.Changes))
 	}
 	return q
 }
