@@ -213,12 +213,7 @@ func commitList(cs []core.Commit) string {
 	return strings.Join(parts, "; ")
 }
 
-func short(sha string) string {
-	if len(sha) > 8 {
-		return sha[:8]
-	}
-	return sha
-}
+func short(sha string) string { return abbrev(sha) }
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -149,6 +149,7 @@ type Approval struct {
 	Decision  Decision
 	Comment   string
 	Origin    Origin
+	OSUser    string // the shell user of a decision made through `dingops chat`; audited, not stored here
 	At        time.Time
 }
 

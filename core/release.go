@@ -104,8 +104,8 @@ func commitNames(cs []Commit) []string {
 			break
 		}
 		sha := c.SHA
-		if len(sha) > 8 {
-			sha = sha[:8]
+		if len(sha) > 7 {
+			sha = sha[:7] // git's default abbreviation, as on the card
 		}
 		out = append(out, sha+" "+c.Subject)
 	}

@@ -160,8 +160,8 @@ func decisionAudit(a core.Approval, row releaseRow, from string) []core.AuditEve
 	if a.Decision == core.DecisionReject {
 		kind = core.AuditReject
 	}
-	evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, Kind: kind, App: row.App, ReleaseID: a.ReleaseID,
-		Origin: a.Origin, Detail: a.Comment}}
+	evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, OSUser: a.OSUser, Kind: kind, App: row.App,
+		ReleaseID: a.ReleaseID, Origin: a.Origin, Detail: a.Comment}}
 	if row.Status != from {
 		evs = append(evs, transitionAudit(row, ms(a.At), from+" → "+row.Status))
 	}
