@@ -93,6 +93,9 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	if r.Reason != "" {
 		rows = append(rows, [2]string{b.t(lang, "card.reason"), r.Reason})
 	}
+	if by, why := rejection(r); why != "" {
+		rows = append(rows, [2]string{b.t(lang, "card.reject_reason"), b.t(lang, "card.reject_reason_value", "by", by, "reason", why)})
+	}
 	if r.ApprovalsNeeded > 0 {
 		rows = append(rows, [2]string{b.t(lang, "card.approvals"), b.approvalText(lang, r)})
 		if r.Status == core.StatusPendingApproval && !r.ExpiresAt.IsZero() {
@@ -116,10 +119,7 @@ func (b *Bot) releasedBy(lang string, r core.Release) string {
 
 func (b *Bot) statusText(lang string, r core.Release) string {
 	s := b.fmt(lang).value(r.Status)
-	var decided []string
-	for _, a := range r.Approvals {
-		decided = append(decided, b.t(lang, "card.decided_by", "decision", b.t(lang, "card.decision."+string(a.Decision)), "by", a.Approver))
-	}
+	decided := b.decisions(lang, r)
 	if len(decided) > 0 && r.Status != core.StatusPendingApproval {
 		s += "（" + strings.Join(decided, "; ") + "）"
 		if lang == "en" {

@@ -197,4 +197,14 @@ var catalogEN = map[string]string{
 	"progress.follow":       "A running dingops serve ({workers}) will execute it; following…",
 	"progress.inprocess":    "No dingops serve is running; executing in this process…",
 	"progress.timeout":      "Stopped waiting: {release} is still {status}; /status shows more.",
+
+	// Decisions: who rejected and why, on the card, in the 1:1 message and /history.
+	"card.reject_reason":         "Reject reason",
+	"card.reject_reason_value":   "{reason} ({by})",
+	"decision.requested_by":      " ({by}: {reason})",
+	"decision.requested_by_only": " ({by})",
+	"progress.rejected":          "✗ {release} rejected by {by}: {reason}",
+	"progress.rejected_bare":     "✗ {release} rejected by {by}",
+	"history.rejected":           " (rejected by {by}: {reason})",
+	"history.rejected_bare":      " (rejected by {by})",
 }

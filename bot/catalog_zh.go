@@ -197,4 +197,14 @@ var catalogZH = map[string]string{
 	"progress.follow":       "由正在运行的 dingops serve（{workers}）执行，跟踪进度中…",
 	"progress.inprocess":    "没有正在运行的 dingops serve，在本进程内执行…",
 	"progress.timeout":      "等待超时，{release} 仍是“{status}”；用 /status 查看。",
+
+	// Decisions: who rejected and why, on the card, in the 1:1 message and /history.
+	"card.reject_reason":         "拒绝原因",
+	"card.reject_reason_value":   "{reason}（{by}）",
+	"decision.requested_by":      "（{by}：{reason}）",
+	"decision.requested_by_only": "（{by}）",
+	"progress.rejected":          "✗ {release} 被 {by} 拒绝：{reason}",
+	"progress.rejected_bare":     "✗ {release} 被 {by} 拒绝",
+	"history.rejected":           "（{by} 拒绝：{reason}）",
+	"history.rejected_bare":      "（{by} 拒绝）",
 }

@@ -15,6 +15,8 @@ func (b *Bot) EventLine(lang string, ev core.Event) string {
 		return b.t(lang, "progress.succeeded", "release", r.Label(), "elapsed", r.Elapsed(), "artifact", r.Artifact.Label())
 	case core.StepFailed:
 		return b.t(lang, "progress.failed", "release", r.Label(), "error", firstLine(r.Error))
+	case core.StepRejected:
+		return b.rejectedLine(lang, r)
 	case core.StepProgress:
 		if ev.Message == "" {
 			return ""

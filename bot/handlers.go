@@ -93,7 +93,7 @@ func (b *Bot) requested(lang string, m Message, p core.Plan) Response {
 			summary += " → v" + itoa(p.Target.Version)
 		}
 		resp.Direct = []Direct{{Users: approvers, Text: b.t(lang, "reply.approver_dm", "release", r.Label(),
-			"summary", summary+" ("+r.Requester+": "+r.Reason+")", "id", int64(r.ID))}}
+			"summary", summary+b.requestedBy(lang, r), "id", int64(r.ID))}}
 	}
 	return resp
 }
