@@ -36,25 +36,7 @@ func runConfig(_ context.Context, env Env, args []string) int {
 	if *cfgPath == "" {
 		return usageError(env, "config check", "--config FILE is required")
 	}
-	cfg, probs, err := configs.Load(*cfgPath, env.Getenv)
-	if err != nil && probs == nil {
-		return fail(env, "config check", err)
-	}
-	if err != nil {
-		fmt.Fprintln(env.Stderr, probs.Error())
-		return 1
-	}
-	var extra, warns []configs.Problem
-	var notes []string
-	if env.Check != nil {
-		extra, warns, notes = env.Check(cfg, time.Now())
-	}
-	if len(extra) > 0 {
-		printProblems(env, *cfgPath, extra)
-		return 1
-	}
-	summary(env.Stdout, *cfgPath, cfg, append(probs.Warnings, warns...), notes)
-	return 0
+	return checkConfig(env, *cfgPath)
 }
 
 // HolidayData is `config check`'s note on the holiday calendar, whose
@@ -71,8 +53,12 @@ func HolidayData(cfg *configs.Config, end core.Date, now time.Time, warnDays int
 }
 
 // summary prints one screen: apps, targets, chats, teams, policies.
-func summary(w io.Writer, file string, c *configs.Config, warns []configs.Problem, notes []string) {
-	fmt.Fprintf(w, "%s: OK\n", file)
+func summary(w io.Writer, file string, c *configs.Config, errs int, warns []configs.Problem, notes []string) {
+	if errs == 0 {
+		fmt.Fprintf(w, "%s: OK\n", file)
+	} else {
+		fmt.Fprintf(w, "%s: %d problem(s), listed above; as read so far:\n", file, errs)
+	}
 	kind := "sqlite"
 	if store.IsPostgres(c.Store.DSN) {
 		kind = "postgres"
