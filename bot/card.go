@@ -98,15 +98,16 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 			rows = append(rows, [2]string{b.t(lang, "card.artifact"), r.Artifact.Label()})
 		}
 	}
-	if len(p.Commits) > 0 {
-		rows = append(rows, [2]string{b.t(lang, "card.commits"), commitList(p.Commits)})
-	}
+	rows = append(rows, b.commitRows(lang, p)...)
 	for _, w := range p.Warnings {
 		rows = append(rows, [2]string{b.t(lang, "card.warning"), b.reasonText(lang, w)})
 	}
 	rows = append(rows, [2]string{b.t(lang, "card.requester"), r.Requester})
 	if r.Reason != "" {
 		rows = append(rows, [2]string{b.t(lang, "card.reason"), r.Reason})
+	}
+	if by, why := rejection(r); why != "" {
+		rows = append(rows, [2]string{b.t(lang, "card.reject_reason"), b.t(lang, "card.reject_reason_value", "by", by, "reason", why)})
 	}
 	if r.ApprovalsNeeded > 0 {
 		rows = append(rows, [2]string{b.t(lang, "card.approvals"), b.approvalText(lang, r)})
@@ -131,10 +132,7 @@ func (b *Bot) releasedBy(lang string, r core.Release) string {
 
 func (b *Bot) statusText(lang string, r core.Release) string {
 	s := b.fmt(lang).value(r.Status)
-	var decided []string
-	for _, a := range r.Approvals {
-		decided = append(decided, b.t(lang, "card.decided_by", "decision", b.t(lang, "card.decision."+string(a.Decision)), "by", a.Approver))
-	}
+	decided := b.decisions(lang, r)
 	if len(decided) > 0 && r.Status != core.StatusPendingApproval {
 		s += "（" + strings.Join(decided, "; ") + "）"
 		if lang == "en" {
@@ -218,7 +216,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 		"status_text": get(b.t(lang, "card.status")), "urgent": strconv.FormatBool(r.Urgent),
 		"live": get(b.t(lang, "card.live")), "target": get(b.t(lang, "card.target")),
 		"requester": r.Requester, "reason": r.Reason, "approvals": get(b.t(lang, "card.approvals")),
-		"expires": get(b.t(lang, "card.expires")), "commits": fitCommits(p.Commits),
+		"expires": get(b.t(lang, "card.expires")), "commits": b.fitCommitsParam(lang, p),
 		"progress": progress, "result": b.fitResult(lang, r, result), "body": b.cardBody(lang, p, c, rows, progress),
 		"buttons":      buttons,
 		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
@@ -233,12 +231,7 @@ func commitList(cs []core.Commit) string {
 	return strings.Join(parts, "; ")
 }
 
-func short(sha string) string {
-	if len(sha) > 8 {
-		return sha[:8]
-	}
-	return sha
-}
+func short(sha string) string { return abbrev(sha) }
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

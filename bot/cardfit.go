@@ -115,6 +115,24 @@ func (b *Bot) fitResult(lang string, r core.Release, full string) string {
 
 // fitCommits is the commits variable: as many whole commits as fit, and
 // how many more there are.
+// fitCommitsParam is the card's commits value within the budget: the
+// git range's lists when the plan has one, cut after the last whole
+// commit that fits; else the stored list, whole commits while they fit.
+func (b *Bot) fitCommitsParam(lang string, p core.Plan) string {
+	if p.Changes == nil {
+		return fitCommits(p.Commits)
+	}
+	s := b.commitsParam(lang, p)
+	if len(s) <= CardValueMax {
+		return s
+	}
+	head := cut(s, CardValueMax)
+	if i := strings.LastIndexAny(head, ";\n"); i > 0 {
+		return head[:i] + mark
+	}
+	return head
+}
+
 func fitCommits(cs []core.Commit) string {
 	all := commitList(cs)
 	if len(all) <= CardValueMax {

@@ -19,6 +19,8 @@ func (b *Bot) eventLine(lang string, ev core.Event) string {
 		return b.t(lang, "progress.failed", "release", r.Label(), "error", firstLine(r.Error))
 	case core.StepUnknown:
 		return b.t(lang, "progress.unknown", "release", r.Label(), "error", firstLine(r.Error))
+	case core.StepRejected:
+		return b.rejectedLine(lang, r)
 	case core.StepProgress:
 		if ev.Message == "" {
 			return ""

@@ -175,6 +175,9 @@ func (b *Bot) historyLine(lang string, r core.Release) string {
 	if r.RolledBack {
 		extra += b.t(lang, "history.rolled_back")
 	}
+	if by, why := rejection(r); by != "" {
+		extra += b.rejectedNote(lang, by, why)
+	}
 	at := r.FinishedAt
 	if at.IsZero() {
 		at = r.CreatedAt

@@ -26,27 +26,45 @@ func Load(path string, getenv Getenv) (*Config, *Problems, error) {
 
 // Parse is Load on bytes already read; name labels the problems.
 func Parse(data []byte, name string, getenv Getenv) (*Config, *Problems, error) {
+	cfg, probs := parse(data, name, getenv, false)
+	if cfg == nil || len(probs.List) > 0 {
+		return nil, probs, probs
+	}
+	return cfg, probs, nil
+}
+
+// Check is Load for `config check`: it returns the configuration even when
+// it has problems (nil only when the file cannot be read as YAML), so the
+// later stages can look at the rest of it, and a secret a component cannot
+// work without is an error when its variable is unset, not a warning.
+func Check(path string, getenv Getenv) (*Config, *Problems, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	cfg, probs := parse(data, path, getenv, true)
+	return cfg, probs, nil
+}
+
+func parse(data []byte, name string, getenv Getenv, checking bool) (*Config, *Problems) {
 	probs := &Problems{File: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		probs.add("", yamlLine(err), "is not valid YAML: "+cleanYAMLError(err))
-		return nil, probs, probs
+		return nil, probs
 	}
 	cfg := &Config{}
 	d := &decoder{errs: probs, lines: map[string]int{}}
 	if len(root.Content) == 0 {
 		probs.add("", 1, "the file is empty")
-		return nil, probs, probs
+		return nil, probs
 	}
 	d.decode(&root, "", reflect.ValueOf(cfg).Elem())
-	v := &validator{cfg: cfg, probs: probs, lines: d.lines, getenv: getenv}
+	v := &validator{cfg: cfg, probs: probs, lines: d.lines, getenv: getenv, checking: checking}
 	v.run()
 	cfg.lines = d.lines
 	probs.sort()
-	if len(probs.List) > 0 {
-		return nil, probs, probs
-	}
-	return cfg, probs, nil
+	return cfg, probs
 }
 
 func yamlLine(err error) int {

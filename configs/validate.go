@@ -17,6 +17,9 @@ type validator struct {
 	probs  *Problems
 	lines  map[string]int
 	getenv Getenv
+	// checking is `config check`: an unset variable of a required secret is
+	// an error (the component cannot work), not a warning.
+	checking bool
 }
 
 func (v *validator) bad(path, format string, args ...any) {
@@ -116,7 +119,9 @@ func (v *validator) oneOf(path, got string, allowed ...string) bool {
 }
 
 // secret resolves a secret from the variable env names. A variable that is
-// empty is a warning here; the component that needs it fails at start.
+// empty is a warning here (the component that needs it fails at start,
+// and commands that do not use it still work); `config check` makes it an
+// error for a required secret, without which its component cannot work.
 func (v *validator) secret(path, env string, required bool) Secret {
 	if env == "" {
 		if required {
@@ -129,10 +134,38 @@ func (v *validator) secret(path, env string, required bool) Secret {
 		return Secret{}
 	}
 	s := Secret{Env: env, value: v.getenv(env)}
-	if !s.Set() {
+	switch {
+	case s.Set():
+	case required && v.checking:
+		v.bad(path, "environment variable %s is not set: %s cannot work without it", env, component(path))
+	default:
 		v.warn(path, "environment variable %s is not set", env)
 	}
+	if !s.Set() && v.checking {
+		// Reported once, here: the later stages of `config check` build
+		// the component with a stand-in, to find its other problems.
+		s.value = checkPlaceholder
+	}
 	return s
+}
+
+// checkPlaceholder stands in for an unset secret during `config check`.
+const checkPlaceholder = "unset-during-config-check"
+
+// component names what a secret at path belongs to: its section, or the app.
+func component(path string) string {
+	parts := strings.SplitN(path, ".", 3)
+	switch parts[0] {
+	case "apps":
+		if len(parts) > 1 {
+			return "app " + parts[1]
+		}
+	case "dingtalk":
+		return "DingTalk"
+	case "jenkins":
+		return "Jenkins"
+	}
+	return parts[0]
 }
 
 var (

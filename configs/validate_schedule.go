@@ -59,15 +59,15 @@ func (v *validator) windows() {
 			w.TimeZone = v.cfg.TimeZone
 		}
 		w.Days = def(w.Days, "workdays")
-		if !daysRule.MatchString(w.Days) {
-			v.bad(p+".days", "must be workdays, all, or a day-of-week list such as 1-5, got %q", w.Days)
-		}
+		v.windowDays(p+".days", w.Days)
 		if len(w.Periods) == 0 {
 			v.bad(p+".periods", "is required: at least one start and duration")
 		}
 		for i, per := range w.Periods {
 			pp := fmt.Sprintf("%s.periods[%d]", p, i)
-			v.cronSpec(pp+".start", per.Start)
+			if v.cronSpec(pp+".start", per.Start) {
+				v.periodWeekdays(pp+".start", per.Start, w.Days)
+			}
 			if per.Duration <= 0 || per.Duration.Std().Hours() > 168 {
 				v.bad(pp+".duration", "must be more than 0 and at most 168h")
 			}
@@ -100,24 +100,59 @@ func (c *Config) WindowApps(w Window) []string {
 func (v *validator) windowApps(w Window) []string { return v.cfg.WindowApps(w) }
 
 // cronSpec checks a 5-field cron spec without a zone prefix; robfig/cron
-// panics on some malformed prefixes, so those are refused first.
-func (v *validator) cronSpec(path, spec string) {
+// panics on some malformed prefixes, so those are refused first. It
+// reports whether the spec is valid.
+func (v *validator) cronSpec(path, spec string) bool {
 	s := strings.TrimSpace(spec)
-	if s == "" {
+	switch {
+	case s == "":
 		v.bad(path, "is required: a 5-field cron spec such as \"0 10 * * *\"")
-		return
-	}
-	if strings.HasPrefix(s, "CRON_TZ=") || strings.HasPrefix(s, "TZ=") {
+	case strings.HasPrefix(s, "CRON_TZ=") || strings.HasPrefix(s, "TZ="):
 		v.bad(path, "must not carry a time zone: set time_zone instead")
-		return
-	}
-	if strings.HasPrefix(s, "@every") {
+	case strings.HasPrefix(s, "@every"):
 		v.bad(path, "@every is not a clock time: write a cron spec such as \"0 10 * * *\"")
+	default:
+		if _, err := cron.ParseStandard(s); err != nil {
+			v.bad(path, "%q is not a valid cron spec (minute hour day-of-month month day-of-week): %v", spec, err)
+			return false
+		}
+		return true
+	}
+	return false
+}
+
+// windowDays applies core's rule for a window's days (core/window_spec.go
+// parseWinDays) here, so a bad value is reported at the days: line with
+// the rest of the file's problems rather than later at the window's key.
+func (v *validator) windowDays(path, days string) {
+	if days == "workdays" || days == "all" {
 		return
 	}
-	if _, err := cron.ParseStandard(s); err != nil {
-		v.bad(path, "%q is not a valid cron spec (minute hour day-of-month month day-of-week): %v", spec, err)
+	_, err := cron.ParseStandard("0 0 * * " + days)
+	if !daysRule.MatchString(days) || err != nil || strings.ContainsAny(days, " \t") {
+		v.bad(path, "must be workdays, all, or a day-of-week list such as 1-5, got %q", days)
 	}
+}
+
+// Day-of-week bits of a parsed cron spec, as robfig/cron sets them.
+const (
+	cronStar   = 1 << 63
+	cronMonFri = 0b111110
+)
+
+// periodWeekdays is core's rule (compileWinPeriod) for a period's start:
+// unless days is "all", the calendar decides the working days, so the
+// start's day-of-week must be * or 1-5.
+func (v *validator) periodWeekdays(path, start, days string) {
+	if days == "all" {
+		return
+	}
+	spec, err := cron.ParseStandard(strings.TrimSpace(start))
+	s, ok := spec.(*cron.SpecSchedule)
+	if err != nil || !ok || s.Dow&cronStar != 0 || s.Dow == cronMonFri {
+		return
+	}
+	v.bad(path, "day-of-week must be * or 1-5 unless days is \"all\" (the calendar decides working days; list weekdays in days, e.g. \"2,4\")")
 }
 
 // Announcement kinds.

@@ -26,7 +26,8 @@ func (e *Engine) decide(ctx context.Context, who Actor, id ReleaseID, d Decision
 	if ref := decisionRefusal(app, r, who, d); ref != nil {
 		return r, e.refused(ctx, who, r.App, id, ref)
 	}
-	a := Approval{ReleaseID: id, Approver: who.StaffID, Decision: d, Comment: comment, Origin: who.Origin, At: e.Now()}
+	a := Approval{ReleaseID: id, Approver: who.StaffID, Decision: d, Comment: comment, Origin: who.Origin,
+		OSUser: who.OSUser, At: e.Now()}
 	updated, err := e.cfg.Releases.Decide(ctx, a, r.ApprovalsNeeded)
 	switch {
 	case errors.Is(err, ErrDuplicate):

@@ -74,6 +74,7 @@ type Commit struct {
 	SHA     string
 	Author  string
 	Subject string
+	Merged  int // for a merge commit: how many commits it brought in
 }
 
 // Release is one attempt to change what is live for an app.
@@ -93,8 +94,9 @@ type Release struct {
 	ChatID      string
 	Branch      string
 	Commit      string
-	Commits     []Commit // commits since the previous release, where known
-	Warnings    []Reason // accepted by policy but shown on the card
+	Commits     []Commit     // commits since the previous release, where known
+	Changes     *CommitRange // from git: what this release changes against what was live; nil when unknown
+	Warnings    []Reason     // accepted by policy but shown on the card
 
 	ApprovalsNeeded int
 	Approvals       []Approval
@@ -147,6 +149,7 @@ type Approval struct {
 	Decision  Decision
 	Comment   string
 	Origin    Origin
+	OSUser    string // the shell user of a decision made through `dingops chat`; audited, not stored here
 	At        time.Time
 }
 

@@ -29,9 +29,13 @@ type Config struct {
 	Deployers map[string]Deployer // by app name
 	Builder   Builder             // nil when no app releases from a branch
 	Source    SourceControl       // nil when no app releases from a branch
-	Notifier  Notifier
-	Clock     Clock
-	Logger    *slog.Logger
+	// Commits lists the commits a request changes, for its card; nil means
+	// Source when it implements CommitLog too (the git adapter does), else
+	// cards list no commits.
+	Commits  CommitLog
+	Notifier Notifier
+	Clock    Clock
+	Logger   *slog.Logger
 	// Gate answers whether app may release at t; nil means always open.
 	Gate func(app *App, t time.Time) *Reason
 	// Wake is called with a release that became approved, so a worker
@@ -67,6 +71,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	if cfg.Notifier == nil {
 		cfg.Notifier = NopNotifier{}
+	}
+	if cl, ok := cfg.Source.(CommitLog); ok && cfg.Commits == nil {
+		cfg.Commits = cl
 	}
 	e := &Engine{cfg: cfg, apps: map[string]*App{}, log: cfg.Logger}
 	for _, a := range cfg.Apps {

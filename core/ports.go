@@ -92,6 +92,7 @@ type Change struct {
 	BuildRef *string
 	Commit   *string
 	Commits  []Commit
+	Changes  *CommitRange // written with Commits
 }
 
 // Outcome is how an in-flight release ends.

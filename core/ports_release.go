@@ -53,3 +53,42 @@ type BranchReport struct {
 	MissingLive []Commit // commits live now that the branch lacks
 	Commits     []Commit // commits since PrevCommit (or since the merge base with main), newest first
 }
+
+// CommitLog lists, from the app's repository, what putting one commit live
+// in place of another changes. Cards show it: a rollback's undone commits,
+// a release's new ones. The git adapter implements it beside SourceControl.
+type CommitLog interface {
+	// Range compares q.Target with q.Live. A commit the repository does not
+	// have is reported in CommitRange.Unknown, not as an error.
+	Range(ctx context.Context, q RangeQuery) (CommitRange, error)
+}
+
+// RangeQuery names the two commits to compare.
+type RangeQuery struct {
+	App    string
+	Repo   string // clone URL or path
+	Live   string // the commit live now
+	Target string // the commit the request puts live
+	Max    int    // longest list returned; 0 means the adapter's default
+}
+
+// CommitRange is what replacing Live by Target does, as git tells it: the
+// first-parent history of each side that the other lacks, newest first.
+// A merge commit stands for the commits it merged (Commit.Merged).
+type CommitRange struct {
+	Live, Target string
+	Undone       []Commit // reachable from Live, not from Target: taken out
+	UndoneTotal  int      // len(Undone) plus those beyond Max
+	Added        []Commit // reachable from Target, not from Live: put in
+	AddedTotal   int
+	Diverged     bool     // neither commit is an ancestor of the other
+	Base         string   // their merge base when diverged ("" when unrelated)
+	Unknown      []string // of Live and Target, the commits the repository lacks
+	Failed       string   // set by the engine when git could not be asked: why
+}
+
+// Empty reports whether the range says nothing: no commits either way and
+// nothing unknown.
+func (c CommitRange) Empty() bool {
+	return c.UndoneTotal == 0 && c.AddedTotal == 0 && len(c.Unknown) == 0 && !c.Diverged && c.Failed == ""
+}

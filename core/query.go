@@ -77,7 +77,7 @@ func (e *Engine) Release(ctx context.Context, id ReleaseID) (Release, error) {
 // It reads only the store, never the target, so it is cheap enough for every
 // card update.
 func (e *Engine) PlanOf(ctx context.Context, r Release) (Plan, error) {
-	p := Plan{Release: r, Commits: r.Commits, Warnings: r.Warnings}
+	p := Plan{Release: r, Commits: r.Commits, Changes: r.Changes, Warnings: r.Warnings}
 	if r.Kind == KindRollback && r.RollbackOf > 0 {
 		t, err := e.cfg.Releases.ReleaseByVersion(ctx, r.App, r.RollbackOf)
 		if err != nil && !errors.Is(err, ErrNotFound) {

@@ -30,9 +30,12 @@ func (e *Engine) RequestRelease(ctx context.Context, req ReleaseRequest) (Plan, 
 		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, refusal)
 	}
 	p.Warnings = warn
-	p.Commits = report.Commits
+	p.Commits, p.Changes = capCommits(report.Commits), e.changes(ctx, app, p.Live, report.Commit)
+	if p.Changes != nil && p.Changes.Failed == "" && len(p.Changes.Unknown) == 0 {
+		p.Commits = p.Changes.Added
+	}
 	rel := e.newRelease(app, req.Actor, KindRelease, req.Urgent, req.Reason)
-	rel.Branch, rel.Commit, rel.Commits = req.Branch, report.Commit, capCommits(report.Commits)
+	rel.Branch, rel.Commit, rel.Commits, rel.Changes = req.Branch, report.Commit, p.Commits, p.Changes
 	rel.Warnings = warn
 	return e.create(ctx, app, req.Actor, rel, p)
 }
@@ -101,8 +104,8 @@ func commitNames(cs []Commit) []string {
 			break
 		}
 		sha := c.SHA
-		if len(sha) > 8 {
-			sha = sha[:8]
+		if len(sha) > 7 {
+			sha = sha[:7] // git's default abbreviation, as on the card
 		}
 		out = append(out, sha+" "+c.Subject)
 	}

@@ -20,14 +20,15 @@ type RollbackRequest struct {
 // be, who asked, and what changes between them.
 type Plan struct {
 	Release      Release
-	Live         *Release // what the store says is live
-	LiveArtifact Artifact // what the target reports; zero when it cannot tell
-	LiveErr      string   // why the target could not tell, if it failed
-	Target       *Release // for a rollback: whose artifact comes back
-	Commits      []Commit // commits undone by a rollback, or shipped by a release
-	Warnings     []Reason // accepted by policy but worth showing
-	Repeat       bool     // the message was seen before: no new request made
-	Unknown      *Release // a release whose outcome could not be read yet
+	Live         *Release     // what the store says is live
+	LiveArtifact Artifact     // what the target reports; zero when it cannot tell
+	LiveErr      string       // why the target could not tell, if it failed
+	Target       *Release     // for a rollback: whose artifact comes back
+	Commits      []Commit     // commits undone by a rollback, or shipped by a release
+	Changes      *CommitRange // from git, against what is live; nil when it cannot tell
+	Warnings     []Reason     // accepted by policy but worth showing
+	Repeat       bool         // the message was seen before: no new request made
+	Unknown      *Release     // a release whose outcome could not be read yet
 }
 
 // Mismatch reports whether the target and the store disagree about what is live.
@@ -75,14 +76,13 @@ func (e *Engine) requestRollback(ctx context.Context, req RollbackRequest, noApp
 		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, r)
 	}
 	p.Warnings = notes
-	if p.Commits, err = e.commitsBetween(ctx, app.Name, target.Version, p.Live); err != nil {
-		return Plan{}, err
-	}
+	p.Changes = e.changes(ctx, app, p.Live, target.Commit)
+	p.Commits = p.Changes.undone()
 	rel := e.newRelease(app, req.Actor, KindRollback, req.Urgent, req.Reason)
 	rel.RollbackOf = target.Version
 	rel.Artifact = target.Artifact
 	rel.Commit = target.Commit
-	rel.Commits = p.Commits
+	rel.Commits, rel.Changes = p.Commits, p.Changes
 	rel.Warnings = notes
 	if noApproval {
 		rel.Status, rel.ApprovalsNeeded, rel.DecidedAt, rel.ExpiresAt = StatusApproved, 0, rel.CreatedAt, time.Time{}

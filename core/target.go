@@ -63,33 +63,34 @@ func explicitTargetRefusal(app *App, r Release, live Artifact) *Refusal {
 	return nil
 }
 
-// commitsBetween lists the commits a rollback to version undoes: those of
-// the releases after it up to what is live, newest first.
-func (e *Engine) commitsBetween(ctx context.Context, app string, version int, live *Release) ([]Commit, error) {
-	if live == nil || live.Version <= version {
-		return nil, nil
+// changes asks git what putting commit target live in place of what is
+// live does. It is nil when there is nothing to compare: no repository, no
+// commit log, or a side without a recorded commit. Git failing does not stop
+// a request (a rollback may be the fix for an outage that includes the git
+// server): the range then says why it is missing.
+func (e *Engine) changes(ctx context.Context, app *App, live *Release, target string) *CommitRange {
+	if e.cfg.Commits == nil || app.Repo == "" || live == nil || live.Commit == "" || target == "" {
+		return nil
 	}
-	var out []Commit
-	before := live.Version + 1
-	for len(out) < maxCommitsShown {
-		page, err := e.cfg.Releases.History(ctx, app, before, historyPage)
-		if err != nil {
-			return nil, fmt.Errorf("reading history of %s: %w", app, err)
-		}
-		for _, r := range page {
-			if r.Version <= version {
-				return capCommits(out), nil
-			}
-			if r.Status == StatusSucceeded && r.Kind == KindRelease {
-				out = append(out, r.Commits...)
-			}
-		}
-		if len(page) < historyPage {
-			break
-		}
-		before = page[len(page)-1].Version
+	q := RangeQuery{App: app.Name, Repo: app.Repo, Live: live.Commit, Target: target, Max: maxCommitsShown}
+	rng, err := e.cfg.Commits.Range(ctx, q)
+	if err != nil {
+		e.log.WarnContext(ctx, "listing commits for the card", "app", app.Name, "live", live.Commit, "target", target, "err", err)
+		return &CommitRange{Live: live.Commit, Target: target, Failed: err.Error()}
 	}
-	return capCommits(out), nil
+	return &rng
+}
+
+// undone is what a card lists for a rollback: the commits taken out, or
+// when rolling forward the ones brought back.
+func (c *CommitRange) undone() []Commit {
+	if c == nil {
+		return nil
+	}
+	if c.UndoneTotal > 0 {
+		return c.Undone
+	}
+	return c.Added
 }
 
 func capCommits(c []Commit) []Commit {

@@ -94,9 +94,32 @@ func (w *Worker) built(ctx context.Context, r Release, res BuildResult, log *pro
 			res.Artifact = full
 		}
 	}
-	ch := Change{Artifact: &res.Artifact, Commits: res.Commits}
+	ch := Change{Artifact: &res.Artifact}
 	if res.Commit != "" {
 		ch.Commit = &res.Commit
 	}
+	w.builtCommits(ctx, r, res, &ch)
 	return w.transition(ctx, r, StatusDeploying, ch)
+}
+
+// builtCommits keeps the card's commits from git: the build's own list
+// (the CI's changelog, since its previous build) only stands in when git
+// could not tell, and a build of a newer commit than requested is compared
+// with what is live again.
+func (w *Worker) builtCommits(ctx context.Context, r Release, res BuildResult, ch *Change) {
+	if r.Changes == nil || r.Changes.Failed != "" {
+		ch.Commits = res.Commits
+		return
+	}
+	if res.Commit == "" || res.Commit == r.Commit {
+		return
+	}
+	app, ref := w.e.App(r.App)
+	live, err := w.e.cfg.Releases.Live(ctx, r.App)
+	if ref != nil || err != nil {
+		return
+	}
+	if rng := w.e.changes(ctx, app, &live, res.Commit); rng != nil {
+		ch.Changes, ch.Commits = rng, rng.Added
+	}
 }

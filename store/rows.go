@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"strings"
 
 	"github.com/uptrace/bun"
 
@@ -84,11 +85,7 @@ type auditRow struct {
 }
 
 func toReleaseRow(r core.Release) releaseRow {
-	commits := ""
-	if len(r.Commits) > 0 {
-		b, _ := json.Marshal(r.Commits)
-		commits = string(b)
-	}
+	commits := commitsJSON(r.Commits, r.Changes)
 	warnings := ""
 	if len(r.Warnings) > 0 {
 		b, _ := json.Marshal(r.Warnings)
@@ -105,10 +102,7 @@ func toReleaseRow(r core.Release) releaseRow {
 }
 
 func (w releaseRow) release() core.Release {
-	var commits []core.Commit
-	if w.Commits != "" {
-		_ = json.Unmarshal([]byte(w.Commits), &commits)
-	}
+	commits, changes := parseCommits(w.Commits)
 	var warnings []core.Reason
 	if w.Warnings != "" {
 		_ = json.Unmarshal([]byte(w.Warnings), &warnings)
@@ -118,7 +112,7 @@ func (w releaseRow) release() core.Release {
 		Artifact: core.Artifact{Kind: core.TargetKind(w.ArtifactKind), Ref: w.ArtifactRef, Digest: w.ArtifactDigest,
 			Display: w.ArtifactDisplay},
 		Requester: w.Requester, Reason: w.Reason, Urgent: w.Urgent, OriginMsgID: w.OriginMsgID, ChatID: w.ChatID,
-		Branch: w.Branch, Commit: w.CommitSHA, Commits: commits, ApprovalsNeeded: w.ApprovalsNeeded,
+		Branch: w.Branch, Commit: w.CommitSHA, Commits: commits, Changes: changes, ApprovalsNeeded: w.ApprovalsNeeded,
 		ExpiresAt: fromMS(w.ExpiresAt), BuildRef: w.BuildRef, Output: w.Output, Error: w.Error,
 		RolledBack: w.RolledBack, RolledBackBy: core.ReleaseID(w.RolledBackBy), CreatedAt: fromMS(w.CreatedAt),
 		UpdatedAt: fromMS(w.UpdatedAt), DecidedAt: fromMS(w.DecidedAt), StartedAt: fromMS(w.StartedAt),
@@ -156,4 +150,37 @@ func statusStrings(ss []core.Status) []string {
 		out[i] = string(s)
 	}
 	return out
+}
+
+// storedCommits is the commits column once git ranges came: the card's
+// list and the range it came from. Older rows hold the list alone, as a
+// JSON array.
+type storedCommits struct {
+	Commits []core.Commit     `json:"commits,omitempty"`
+	Range   *core.CommitRange `json:"range,omitempty"`
+}
+
+func commitsJSON(list []core.Commit, rng *core.CommitRange) string {
+	var v any = list
+	switch {
+	case rng != nil:
+		v = storedCommits{Commits: list, Range: rng}
+	case len(list) == 0:
+		return ""
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func parseCommits(s string) ([]core.Commit, *core.CommitRange) {
+	if strings.HasPrefix(s, "[") {
+		var list []core.Commit
+		_ = json.Unmarshal([]byte(s), &list)
+		return list, nil
+	}
+	var sc storedCommits
+	if s != "" {
+		_ = json.Unmarshal([]byte(s), &sc)
+	}
+	return sc.Commits, sc.Range
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -84,9 +83,8 @@ func applyChange(q *bun.UpdateQuery, ch core.Change) *bun.UpdateQuery {
 		q = q.Set("artifact_kind = ?", string(a.Kind)).Set("artifact_ref = ?", a.Ref).
 			Set("artifact_digest = ?", a.Digest).Set("artifact_display = ?", a.Display)
 	}
-	if ch.Commits != nil {
-		b, _ := json.Marshal(ch.Commits)
-		q = q.Set("commits = ?", string(b))
+	if ch.Commits != nil || ch.Changes != nil {
+		q = q.Set("commits = ?", commitsJSON(ch.Commits, ch.Changes))
 	}
 	return q
 }
@@ -170,8 +168,8 @@ func decisionAudit(a core.Approval, row releaseRow, from string) []core.AuditEve
 	if a.Decision == core.DecisionReject {
 		kind = core.AuditReject
 	}
-	evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, Kind: kind, App: row.App, ReleaseID: a.ReleaseID,
-		Origin: a.Origin, Detail: a.Comment}}
+	evs := []core.AuditEvent{{At: a.At, Actor: a.Approver, OSUser: a.OSUser, Kind: kind, App: row.App,
+		ReleaseID: a.ReleaseID, Origin: a.Origin, Detail: a.Comment}}
 	if row.Status != from {
 		evs = append(evs, transitionAudit(row, ms(a.At), from+" → "+row.Status))
 	}

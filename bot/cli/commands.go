@@ -154,12 +154,29 @@ func runAudit(ctx context.Context, env Env, args []string) int {
 	return writeAudit(env, cfg.Zone(), *format, evs)
 }
 
+// auditRelease is an event's release id, or nil (JSON null) for an event
+// about no release (a manual lock, a refusal before any release existed).
+func auditRelease(e core.AuditEvent) any {
+	if e.ReleaseID == 0 {
+		return nil
+	}
+	return int64(e.ReleaseID)
+}
+
+// releaseCell is auditRelease for CSV: empty when there is no release.
+func releaseCell(e core.AuditEvent) string {
+	if e.ReleaseID == 0 {
+		return ""
+	}
+	return strconv.FormatInt(int64(e.ReleaseID), 10)
+}
+
 func writeAudit(env Env, zone *time.Location, format string, evs []core.AuditEvent) int {
 	if format == "json" {
 		enc := json.NewEncoder(env.Stdout)
 		for _, e := range evs {
 			_ = enc.Encode(map[string]any{"id": e.ID, "at": e.At.In(zone).Format(time.RFC3339Nano), "actor": e.Actor,
-				"os_user": e.OSUser, "kind": e.Kind, "app": e.App, "release": int64(e.ReleaseID), "origin": e.Origin, "detail": e.Detail})
+				"os_user": e.OSUser, "kind": e.Kind, "app": e.App, "release": auditRelease(e), "origin": e.Origin, "detail": e.Detail})
 		}
 		return 0
 	}
@@ -167,7 +184,7 @@ func writeAudit(env Env, zone *time.Location, format string, evs []core.AuditEve
 	_ = w.Write([]string{"id", "at", "actor", "os_user", "kind", "app", "release", "origin", "detail"})
 	for _, e := range evs {
 		_ = w.Write([]string{strconv.FormatInt(e.ID, 10), e.At.In(zone).Format(time.RFC3339Nano), e.Actor, e.OSUser,
-			string(e.Kind), e.App, strconv.FormatInt(int64(e.ReleaseID), 10), string(e.Origin), e.Detail})
+			string(e.Kind), e.App, releaseCell(e), string(e.Origin), e.Detail})
 	}
 	w.Flush()
 	return 0

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/store"
 )
@@ -36,26 +35,16 @@ func runConfig(_ context.Context, env Env, args []string) int {
 	if *cfgPath == "" {
 		return usageError(env, "config check", "--config FILE is required")
 	}
-	cfg, probs, err := configs.Load(*cfgPath, env.Getenv)
-	if err != nil && probs == nil {
-		return fail(env, "config check", err)
-	}
-	if err != nil {
-		fmt.Fprintln(env.Stderr, probs.Error())
-		return 1
-	}
-	extra, warns, notes := system.Check(cfg, time.Now())
-	if len(extra) > 0 {
-		printProblems(env, *cfgPath, extra)
-		return 1
-	}
-	summary(env.Stdout, *cfgPath, cfg, append(probs.Warnings, warns...), notes)
-	return 0
+	return checkConfig(env, *cfgPath)
 }
 
 // summary prints one screen: apps, targets, chats, teams, policies.
-func summary(w io.Writer, file string, c *configs.Config, warns []configs.Problem, notes []string) {
-	fmt.Fprintf(w, "%s: OK\n", file)
+func summary(w io.Writer, file string, c *configs.Config, errs int, warns []configs.Problem, notes []string) {
+	if errs == 0 {
+		fmt.Fprintf(w, "%s: OK\n", file)
+	} else {
+		fmt.Fprintf(w, "%s: %d problem(s), listed above; as read so far:\n", file, errs)
+	}
 	kind := "sqlite"
 	if store.IsPostgres(c.Store.DSN) {
 		kind = "postgres"

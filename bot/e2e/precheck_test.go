@@ -20,7 +20,7 @@ const (
 )
 
 func missesLive() string {
-	return "Branch feature/old lacks commits that are live now: " + short(repo.Hotfix.SHA) +
+	return "Branch feature/old lacks commits that are live now: " + repo.Hotfix.SHA[:7] +
 		" hotfix: payment rounding. Merge main first, or the release rolls back other people's work."
 }
 
@@ -81,6 +81,6 @@ func TestMissingLiveWarningShownOnTheCard(t *testing.T) {
 	each(t, func(t *testing.T, h *harness) {
 		resp := h.say("alice", "/release web feature/old")
 		require.NotNil(t, resp.Card, resp.Text)
-		assert.Contains(t, resp.Card.Markdown, "lacks commits that are live now: "+short(repo.Hotfix.SHA))
+		assert.Contains(t, resp.Card.Markdown, "lacks commits that are live now: "+repo.Hotfix.SHA[:7])
 	}, withPolicy(func(p *core.Policy) { p.WarnMissingLive = true }))
 }

@@ -24,8 +24,8 @@ func TestCleanReleaseThenRollback(t *testing.T) {
 		id := resp.Release.ID
 		assert.Equal(t, []string{chatID}, resp.CardChats)
 		assert.Equal(t, fmt.Sprintf("%s needs no approval and has started.", resp.Release.Label()), resp.Text)
-		assert.Contains(t, resp.Card.Markdown, "- **Branch**: feature/login "+short(repo.LoginHead))
-		assert.Contains(t, resp.Card.Markdown, short(repo.Login[1].SHA)+" add login page (Alice)")
+		assert.Contains(t, resp.Card.Markdown, "- **Branch**: feature/login "+repo.LoginHead[:7])
+		assert.Contains(t, resp.Card.Markdown, repo.Login[1].SHA[:7]+" add login page (Alice)")
 
 		done := h.waitStep(id, core.StepSucceeded)
 		assert.Equal(t, []core.Step{core.StepQueued, core.StepBuilding, core.StepDeploying, core.StepSucceeded},
@@ -104,8 +104,8 @@ func rollbackShowsCommits(t *testing.T, h *harness, rel core.Release) {
 	resp := h.say("alice", "/rollback web v1 login page breaks checkout")
 	require.NotNil(t, resp.Card, resp.Text)
 	rb := resp.Release.ID
-	assert.Contains(t, resp.Card.Markdown, "- **Commits**: "+short(repo.Login[0].SHA)+" style login page (Bob); "+
-		short(repo.Login[1].SHA)+" add login page (Alice)")
+	assert.Contains(t, resp.Card.Markdown, "- **Commits undone**: "+repo.Login[0].SHA[:7]+" style login page (Bob); "+
+		repo.Login[1].SHA[:7]+" add login page (Alice)", "git log v1..v2")
 	assert.Contains(t, resp.Card.Markdown, fmt.Sprintf("v%d · %s", rel.Version, rel.Artifact.Display), "live now")
 
 	h.say("bob", fmt.Sprintf("/approve %d", rb))

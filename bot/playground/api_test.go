@@ -28,6 +28,7 @@ func TestPlaygroundOverHTTP(t *testing.T) {
 	pending := r.cardIs("alice", "web", "pending_approval")
 	assert.Equal(t, "show", pending.Data["buttons"])
 	assert.Contains(t, pending.Data["body"], "v2")
+	assert.Contains(t, pending.Data["body"], "b97df9e web: new checkout button", "the commit v2 undoes, from git")
 
 	code, out := r.post("/click", map[string]string{"as": "dave", "card": pending.OutTrackID, "action": "approve"})
 	require.Equal(t, http.StatusOK, code, "%v", out)

@@ -109,6 +109,9 @@ var webZH = map[string]string{
 	"login.hint":   "输入 server.api_token_env 所指环境变量中的令牌。看板只读；登录只在本浏览器保存一个派生的会话值。",
 	"login.submit": "登录",
 	"login.wrong":  "令牌不对。",
+
+	// A decision with its comment (a reject reason).
+	"history.decision_comment": "{decision}：{comment}",
 }
 
 var webEN = map[string]string{
@@ -215,4 +218,7 @@ var webEN = map[string]string{
 	"login.hint":   "Enter the token held by the variable server.api_token_env names. The board is read-only; signing in keeps a derived session value in this browser only.",
 	"login.submit": "Sign in",
 	"login.wrong":  "Wrong token.",
+
+	// A decision with its comment (a reject reason).
+	"history.decision_comment": "{decision}: {comment}",
 }

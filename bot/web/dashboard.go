@@ -213,7 +213,11 @@ func releaseRows(v *view, r core.Release) []cardRow {
 func approvals(v *view, as []core.Approval) string {
 	parts := make([]string, 0, len(as))
 	for _, a := range as {
-		parts = append(parts, a.Approver+" "+v.T("history."+string(a.Decision)))
+		part := a.Approver + " " + v.T("history."+string(a.Decision))
+		if a.Comment != "" {
+			part = v.T("history.decision_comment", "decision", part, "comment", a.Comment)
+		}
+		parts = append(parts, part)
 	}
 	return strings.Join(parts, ", ")
 }

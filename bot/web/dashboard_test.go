@@ -75,3 +75,20 @@ func TestTheAuditPageFilters(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, code, q)
 	}
 }
+
+// TestTheHistoryPageShowsTheRejectReason: a rejection's comment is beside
+// the rejecter's name.
+func TestTheHistoryPageShowsTheRejectReason(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	p, err := f.eng.RequestRollback(f.ctx, core.RollbackRequest{Actor: core.Actor{StaffID: "alice", Origin: core.OriginText},
+		App: "web", Version: 2})
+	require.NoError(t, err)
+	_, err = f.eng.Reject(f.ctx, core.Actor{StaffID: "bob", Origin: core.OriginText}, p.Release.ID, "先别回，看看日志")
+	require.NoError(t, err)
+
+	_, body := f.get("/apps/web")
+	assert.Contains(t, body, "bob 拒绝：先别回，看看日志")
+	_, body = f.get("/apps/web?lang=en")
+	assert.Contains(t, body, "bob rejected: 先别回，看看日志")
+}
