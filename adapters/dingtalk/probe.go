@@ -21,7 +21,7 @@ func (c *Client) OpenStreamTicket(ctx context.Context) error {
 	st := c.Stream()
 	body, _ := json.Marshal(map[string]any{"clientId": st.ClientID, "clientSecret": string(st.ClientSecret),
 		"subscriptions": []map[string]string{{"type": "CALLBACK", "topic": "/v1.0/im/bot/messages/get"}},
-		"ua": "dingops-doctor"})
+		"ua":            "dingops-doctor"})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.OpenAPIHost+"/v1.0/gateway/connections/open", bytes.NewReader(body))
 	if err != nil {
 		return err
