@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/dingops/dingops/bot/doctor"
+	"github.com/dingops/dingops/bot/system"
+)
+
+func runDoctor(ctx context.Context, env Env, args []string) int {
+	fs := flags(env, "doctor", "--config FILE [--app APP] [--format text|json] [--timeout 10s] [--write-checks]")
+	cfgPath := fs.String("config", "", "configuration file")
+	app := fs.String("app", "", "check only this app's target (the shared integrations are always checked)")
+	format := fs.String("format", "text", "text or json")
+	timeout := fs.Duration("timeout", 10*time.Second, "per check")
+	write := fs.Bool("write-checks", false, "also prove writes: copy each OSS fixed key onto itself (same content and metadata)")
+	if code, ok := parse(env, fs, args); !ok {
+		return code
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageError(env, "doctor", "unexpected argument %q", fs.Arg(0))
+	case *format != "text" && *format != "json":
+		return usageError(env, "doctor", "--format must be text or json")
+	case *timeout <= 0:
+		return usageError(env, "doctor", "--timeout must be positive")
+	}
+	cfg, ok := load(env, "doctor", *cfgPath)
+	if !ok {
+		return 1
+	}
+	if _, exists := cfg.Apps[*app]; *app != "" && !exists {
+		return usageError(env, "doctor", "no app %q in %s", *app, *cfgPath)
+	}
+	checks, red, closeAll := system.DoctorChecks(ctx, cfg, system.DoctorOptions{App: *app, Write: *write, Getenv: env.Getenv})
+	defer closeAll()
+	rs := doctor.Run(ctx, checks, *timeout)
+	write2 := doctor.WriteText
+	if *format == "json" {
+		write2 = doctor.WriteJSON
+	}
+	if err := write2(env.Stdout, rs, red); err != nil {
+		return fail(env, "doctor", err)
+	}
+	return doctor.ExitCode(rs)
+}
