@@ -80,4 +80,3 @@ func CalendarChecks(now time.Time, dataEnds time.Time, windowApps map[string]str
 	}
 	return out
 }
-

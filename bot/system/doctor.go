@@ -96,4 +96,3 @@ func def(s, d string) string {
 	}
 	return s
 }
-

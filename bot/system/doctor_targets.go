@@ -69,7 +69,9 @@ func kubeChecks(app string, s *configs.Kubernetes, log *slog.Logger, fail func(e
 	for _, dep := range s.Deployments {
 		setup.Deployments = append(setup.Deployments, dep.Deployment)
 	}
-	canI := func(ctx context.Context, a kubernetes.Access) (bool, string, error) { return kubernetes.CanI(ctx, cs, a) }
+	canI := func(ctx context.Context, a kubernetes.Access) (bool, string, error) {
+		return kubernetes.CanI(ctx, cs, a)
+	}
 	return doctor.KubeChecks(app, d.(*kubernetes.Deployer), canI, setup)
 }
 
