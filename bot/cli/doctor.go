@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/dingops/dingops/bot/doctor"
 	"github.com/dingops/dingops/bot/system"
+	"github.com/dingops/dingops/configs"
 )
 
 func runDoctor(ctx context.Context, env Env, args []string) int {
@@ -44,4 +46,21 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 		return fail(env, "doctor", err)
 	}
 	return doctor.ExitCode(rs)
+}
+
+// logDoctor logs doctor's summary once at the start of serve (no write
+// checks): each ✗ and ! as a warning with its fix, then the summary line.
+func logDoctor(ctx context.Context, cfg *configs.Config, env Env, log *slog.Logger) {
+	checks, red, closeAll := system.DoctorChecks(ctx, cfg, system.DoctorOptions{Getenv: env.Getenv})
+	defer closeAll()
+	rs := doctor.Run(ctx, checks, 10*time.Second)
+	if ctx.Err() != nil {
+		return
+	}
+	for _, r := range rs {
+		if r.Status != doctor.OK {
+			log.Warn("doctor", "check", red.Clean(doctor.Line(r)), "fix", red.Clean(r.Fix))
+		}
+	}
+	log.Info("doctor", "summary", doctor.Summary(rs))
 }

@@ -69,7 +69,7 @@ func dingtalkFailure(err error, s DingTalkSetup) Outcome {
 			"DingTalk developer console (open-dev.dingtalk.com), and have an administrator approve it")
 	}
 	var ae *dingtalk.APIError
-	if errors.As(err, &ae) && (ae.Code == dingtalk.CodeInvalidAuthentication || ae.Status == 401) {
+	if errors.As(err, &ae) && (ae.Code == dingtalk.CodeInvalidAuthentication || ae.Code == "invalidClientIdOrSecret" || ae.Status == 401) {
 		return FailedErr(err, fmt.Sprintf("check dingtalk.client_id (%s) and the value of %s: they are the app's Client ID "+
 			"and Client Secret on the developer console's 凭证与基础信息 page", s.ClientID, s.SecretEnv))
 	}
