@@ -109,7 +109,9 @@ func TestKubernetesForbiddenVerb(t *testing.T) {
 	cs := sim.Clientset()
 	d, err := kubernetes.New(kubernetes.Config{Namespace: "shop", Workloads: []kubernetes.Workload{{Deployment: "api", Container: "api"}}}, cs)
 	require.NoError(t, err)
-	canI := func(ctx context.Context, a kubernetes.Access) (bool, string, error) { return kubernetes.CanI(ctx, cs, a) }
+	canI := func(ctx context.Context, a kubernetes.Access) (bool, string, error) {
+		return kubernetes.CanI(ctx, cs, a)
+	}
 	setup := doctor.KubeSetup{Namespace: "shop", Deployments: []string{"api"}}
 	for _, name := range []string{"deployments", "get deployments", "patch deployments", "GitOps"} {
 		assert.Equal(t, doctor.OK, find(t, doctor.KubeChecks("api", d, canI, setup), name).Status, name)
