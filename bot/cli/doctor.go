@@ -11,11 +11,12 @@ import (
 )
 
 func runDoctor(ctx context.Context, env Env, args []string) int {
-	fs := flags(env, "doctor", "--config FILE [--app APP] [--format text|json] [--timeout 10s] [--write-checks]")
+	fs := flags(env, "doctor", "--config FILE [--app APP] [--card-chat CHAT] [--format text|json] [--timeout 10s] [--write-checks]")
 	cfgPath := fs.String("config", "", "configuration file")
 	app := fs.String("app", "", "check only this app's target (the shared integrations are always checked)")
 	format := fs.String("format", "text", "text or json")
 	timeout := fs.Duration("timeout", 10*time.Second, "per check")
+	cardChat := fs.String("card-chat", "", "post a test card (card_template_id) into this chat (a chats: name or cid…) and update it once")
 	write := fs.Bool("write-checks", false, "also prove writes: copy each OSS fixed key onto itself (same content and metadata)")
 	if code, ok := parse(env, fs, args); !ok {
 		return code
@@ -35,7 +36,8 @@ func runDoctor(ctx context.Context, env Env, args []string) int {
 	if _, exists := cfg.Apps[*app]; *app != "" && !exists {
 		return usageError(env, "doctor", "no app %q in %s", *app, *cfgPath)
 	}
-	checks, red, closeAll := system.DoctorChecks(ctx, cfg, system.DoctorOptions{App: *app, Write: *write, Getenv: env.Getenv})
+	checks, red, closeAll := system.DoctorChecks(ctx, cfg, system.DoctorOptions{App: *app, Write: *write, CardChat: *cardChat,
+		Getenv: env.Getenv})
 	defer closeAll()
 	rs := doctor.Run(ctx, checks, *timeout)
 	write2 := doctor.WriteText

@@ -159,3 +159,18 @@ func TestJenkinsMissingParameterAndBadToken(t *testing.T) {
 	assert.Equal(t, doctor.Fail, r.Status)
 	assert.Contains(t, r.Fix, "JT")
 }
+
+func TestCardCheckCreatesAndUpdatesAndNamesTheCardPermission(t *testing.T) {
+	emu := dingtalkemu.New(dingtalkemu.Options{})
+	require.NoError(t, emu.Start())
+	t.Cleanup(emu.Close)
+	c, err := dingtalk.New(emu.ClientConfig())
+	require.NoError(t, err)
+	check := doctor.CardCheck(c, "tpl.schema", "cidOps==", []string{"title", "status_text"})
+	r := find(t, []doctor.Check{check}, "card template")
+	assert.Equal(t, doctor.OK, r.Status, r.Detail)
+	emu.Withhold(dingtalk.ScopeCardInstanceWrite)
+	r = find(t, []doctor.Check{check}, "card template")
+	assert.Equal(t, doctor.Fail, r.Status)
+	assert.Contains(t, r.Fix, "互动卡片实例写权限 (Card.Instance.Write)")
+}

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/doctor"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
@@ -16,7 +17,10 @@ type DoctorOptions struct {
 	App    string              // only this app's target checks; "" all
 	Write  bool                // --write-checks: prove writes (OSS copy of the fixed key onto itself)
 	Getenv func(string) string // for git credentials' variables; nil is none
-	Now    time.Time           // zero is time.Now
+	// CardChat (a chats: name or an openConversationId) gets a test card
+	// created from card_template_id and updated once; "" skips it.
+	CardChat string
+	Now      time.Time // zero is time.Now
 }
 
 // DoctorChecks builds `dingops doctor`'s checks from a configuration: one
@@ -29,7 +33,7 @@ func DoctorChecks(ctx context.Context, cfg *configs.Config, o DoctorOptions) ([]
 		o.Now = time.Now()
 	}
 	var checks []doctor.Check
-	checks = append(checks, dingtalkChecks(cfg, quiet)...)
+	checks = append(checks, dingtalkChecks(cfg, quiet, o.CardChat)...)
 	checks = append(checks, targetChecks(cfg, o, quiet)...)
 	checks = append(checks, pipelineChecks(cfg, quiet)...)
 	stChecks, closeStore := storeChecks(ctx, cfg)
@@ -38,7 +42,7 @@ func DoctorChecks(ctx context.Context, cfg *configs.Config, o DoctorOptions) ([]
 	return checks, doctor.Redactor(web.SecretValues(cfg, o.Getenv)), closeStore
 }
 
-func dingtalkChecks(cfg *configs.Config, log *slog.Logger) []doctor.Check {
+func dingtalkChecks(cfg *configs.Config, log *slog.Logger, cardChat string) []doctor.Check {
 	d := cfg.DingTalk
 	if d == nil {
 		return nil
@@ -54,7 +58,14 @@ func dingtalkChecks(cfg *configs.Config, log *slog.Logger) []doctor.Check {
 			s.MiniApps[name] = m.AgentID
 		}
 	}
-	return doctor.DingTalkChecks(dt, s)
+	checks := doctor.DingTalkChecks(dt, s)
+	if cardChat != "" && s.SecretSet {
+		if c, ok := cfg.Chats[cardChat]; ok {
+			cardChat = c.ConversationID
+		}
+		checks = append(checks, doctor.CardCheck(dt, d.CardTemplateID, cardChat, bot.CardParams))
+	}
+	return checks
 }
 
 func storeChecks(ctx context.Context, cfg *configs.Config) ([]doctor.Check, func()) {
