@@ -2,6 +2,9 @@ package playground_test
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -21,4 +24,24 @@ func TestPlaygroundPassesDoctor(t *testing.T) {
 	for _, in := range []string{"dingtalk", "oss", "kubernetes", "jenkins", "git", "store", "calendar"} {
 		assert.Contains(t, text, "✓ "+in+":", text)
 	}
+}
+
+// The page's doctor button: POST /playground/api/doctor answers the lines.
+func TestPlaygroundDoctorAPI(t *testing.T) {
+	r := start(t, "")
+	res, err := http.Post(r.base+"/playground/api/doctor", "application/json", strings.NewReader("{}"))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	var body struct {
+		Lines  string `json:"lines"`
+		Failed int    `json:"failed"`
+	}
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&body))
+	assert.Equal(t, 0, body.Failed, body.Lines)
+	assert.Contains(t, body.Lines, "— ready")
+	page, err := http.Get(r.base + "/static/doctor.js")
+	require.NoError(t, err)
+	_ = page.Body.Close()
+	assert.Equal(t, http.StatusOK, page.StatusCode)
 }
