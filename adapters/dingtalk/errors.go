@@ -40,6 +40,8 @@ type APIError struct {
 	Code      string // DingTalk's code, e.g. "param.templateNotExist", "300001"
 	Message   string
 	RequestID string
+	// RequiredScopes are the permissions a permission-denied answer names.
+	RequiredScopes []string
 }
 
 // Error reads like "DingTalk card.CreateAndDeliver failed: 400 param.templateNotExist: 模板不存在".
@@ -79,6 +81,7 @@ func convertError(api string, err error) error {
 	if json.Unmarshal([]byte(tea.StringValue(sdk.Data)), &body) == nil {
 		e.Message = firstString(body, e.Message, "message", "Message")
 		e.RequestID = firstString(body, "", "requestid", "RequestId", "requestId")
+		e.RequiredScopes = requiredScopes(body)
 		if e.Status == 0 {
 			if n, err := strconv.Atoi(fmt.Sprint(body["statusCode"])); err == nil {
 				e.Status = n

@@ -42,6 +42,7 @@ func subcommands() []subcommand {
 		{"record", "record a release made elsewhere (CI/CD), so rollbacks have history", runRecord},
 		{"migrate", "apply database migrations", runMigrate},
 		{"config", "config check: validate a configuration file and summarise it", runConfig},
+		{"doctor", "check every integration the configuration names, and say what to fix", runDoctor},
 		{"windows", "print release windows and holidays day by day", runWindows},
 		{"audit", "export the audit log as CSV or JSON", runAudit},
 		{"playground", "everything on one machine with emulators and a web page", runPlayground},

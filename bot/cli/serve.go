@@ -46,6 +46,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 	if err := web.AuditConfigLoad(ctx, sys.Store, core.WallClock{}, load); err != nil {
 		return fail(env, "serve", err)
 	}
+	go logDoctor(ctx, cfg, env, log) // doctor.go: the summary once, in the background
 	return serve(ctx, env, sys, log)
 }
 

@@ -49,6 +49,7 @@ func (p *Playground) apiHandler() http.Handler {
 	mux.HandleFunc("POST "+APIPath+"/send", p.jsonOnly(p.send))
 	mux.HandleFunc("POST "+APIPath+"/click", p.jsonOnly(p.click))
 	mux.HandleFunc("POST "+APIPath+"/announce", p.jsonOnly(p.announce))
+	mux.HandleFunc("POST "+DoctorPath, p.jsonOnly(p.doctorRun)) // doctor.go
 	mux.HandleFunc(APIPath+"/", func(w http.ResponseWriter, _ *http.Request) {
 		answer(w, http.StatusNotFound, map[string]string{"error": "no such playground API"})
 	})

@@ -46,6 +46,7 @@ func startKubeAPI(log *slog.Logger) (*kubeAPI, error) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /apis/apps/v1/namespaces/{ns}/deployments/{name}", k.get)
 	mux.HandleFunc("PATCH /apis/apps/v1/namespaces/{ns}/deployments/{name}", k.patch)
+	mux.HandleFunc("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews", k.access) // doctor.go
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		k.status(w, apierrors.NewNotFound(schema.GroupResource{Resource: r.URL.Path}, ""))
 	})

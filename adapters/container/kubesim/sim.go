@@ -102,6 +102,7 @@ type Sim struct {
 	neverReady map[string]bool      // canonical image → never ready
 	progress   map[string]time.Time // ns/name → last rollout progress
 	patchFault []error              // errors the next deployment writes return
+	forbidden  map[string]bool      // "verb resource" the caller's Role lacks (Forbid)
 	stop       chan struct{}
 	done       chan struct{}
 }
@@ -118,6 +119,7 @@ func New(opts Options) (*Sim, error) {
 		}
 	}
 	s.cs.PrependReactor("*", "deployments", s.react)
+	s.cs.PrependReactor("create", "selfsubjectaccessreviews", s.reactAccess)
 	for _, seed := range opts.Deployments {
 		if err := s.create(seed); err != nil {
 			return nil, fmt.Errorf("creating simulator: seeding %s/%s: %w", seed.Namespace, seed.Name, err)

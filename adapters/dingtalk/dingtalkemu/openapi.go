@@ -106,6 +106,9 @@ func (s *Server) route(mux *http.ServeMux, pattern, api string, auth bool, h han
 		var authFault *Fault
 		if auth && !injected {
 			c.clientID, authFault = s.checkToken(r.Header.Get("X-Acs-Dingtalk-Access-Token"))
+			if authFault == nil {
+				authFault = s.permissionFault(api)
+			}
 		}
 		s.mu.Unlock()
 		if injected && f.hang {
@@ -141,7 +144,11 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, api string, body
 	status, code := http.StatusOK, ""
 	if f != nil {
 		status, code = f.Status, f.Code
-		resp = map[string]string{"code": f.Code, "message": f.Message, "requestid": rid}
+		body := map[string]any{"code": f.Code, "message": f.Message, "requestid": rid}
+		if f.Code == dingtalk.CodePermissionDenied {
+			body["accessdenieddetail"] = map[string]any{"requiredScopes": []string{apiScopes[api]}}
+		}
+		resp = body
 	}
 	s.record(r, api, body, status, code, rid)
 	w.WriteHeader(status)

@@ -30,6 +30,7 @@ type state struct {
 	tokens     map[string]token  // token → owner
 	tokenByApp map[string]string // client id → current token
 	faults     map[string][]fault
+	withheld   map[string]bool // permission scopes the app lacks (Withhold)
 	requests   []Request
 	cards      map[string]*Card
 	cardOrder  []string

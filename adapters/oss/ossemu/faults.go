@@ -11,7 +11,7 @@ import (
 func (s *Server) applyThenHang(c *call) {
 	w := c.w
 	c.w = &heldWriter{h: http.Header{}}
-	if e := s.authenticate(c); e != nil {
+	if e := s.authorize(c); e != nil {
 		c.w = w
 		c.fail(e)
 		return

@@ -57,6 +57,7 @@ type Server struct {
 	mu      sync.Mutex
 	buckets map[string]map[string]*object
 	creds   map[string]string
+	denied  map[string]bool // RAM actions the credentials lack (Deny)
 }
 
 // New makes a server with opts; it serves once Start is called (or when
@@ -120,7 +121,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.applyFault(c, f)
 		return
 	}
-	if e := s.authenticate(c); e != nil {
+	if e := s.authorize(c); e != nil {
 		c.fail(e)
 		return
 	}
