@@ -17,10 +17,10 @@ import (
 
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/metrics"
-	"github.com/dingops/dingops/core/redact"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/core/redact"
 	"github.com/dingops/dingops/store"
 )
 

@@ -6,8 +6,8 @@ import (
 	"log/slog"
 	"slices"
 
-	"github.com/dingops/dingops/core/redact"
 	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core/redact"
 	"github.com/dingops/dingops/store"
 )
 

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dingops/dingops/core/redact"
 	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/core/redact"
 )
 
 // TestNoSecretInAnyResponse: a row holding a secret (one written before the
