@@ -51,7 +51,7 @@ type world struct {
 
 func newWorld(t testing.TB, b storetest.Backend, pol core.AlertPolicy) *world {
 	w := &world{t: t, dsn: b.DSN(t), dep: coretest.NewDeployer(), policy: pol}
-	w.emu = dingtalkemu.New(dingtalkemu.Options{Templates: []string{template}, RedeliverAfter: 2 * time.Second})
+	w.emu = dingtalkemu.New(dingtalkemu.Options{Templates: []string{template}})
 	require.NoError(t, w.emu.Start())
 	t.Cleanup(w.emu.Close)
 	return w
