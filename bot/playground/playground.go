@@ -56,6 +56,7 @@ type Playground struct {
 	web      *web.Server
 	ann      *announce.Service
 	hub      *hub
+	alerts   *alerter // the page's Alertmanager
 	ln       net.Listener
 	front    *http.Server
 	stopping chan struct{}
@@ -193,6 +194,9 @@ func (p *Playground) seed(ctx context.Context, commits repoCommits) error {
 // its own route: the web side's response writer wrapper cannot flush.
 func (p *Playground) mount() {
 	p.hub = newHub(p.emu, p.ann, p.log)
+	p.alerts = newAlerter("http://"+p.ln.Addr().String()+"/api/v1/alerts/alertmanager", p.sys.Config.Server.APIToken.Value(), p.clock())
+	p.hub.alertStates = p.alerts.states
+	p.hub.refresh()
 	p.web.Handle("GET "+PagePath, p.web.Playground(web.PlaygroundPage{Group: groupTitle, Users: users(),
 		API: APIPath, Events: EventsPath}))
 	p.web.Handle(APIPath+"/", p.apiHandler())
