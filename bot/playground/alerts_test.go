@@ -45,7 +45,7 @@ func TestAlertControlOverHTTP(t *testing.T) {
 	assert.Contains(t, s.Data["rollback_text"], "v2")
 	assert.Contains(t, s.Data["body"], "HighErrorRate")
 	st := r.state("alice")
-	require.Len(t, st.Alerts, 3)
+	require.Len(t, st.Alerts, 4)
 	assert.True(t, st.Alerts[0].Firing)
 	assert.Equal(t, "suggested", st.Alerts[0].Outcome)
 

@@ -53,3 +53,23 @@ func TestAlertInTheBrowser(t *testing.T) {
 	do(t, ctx, chromedp.Click(chromedp.ID("alert-resolve-web")),
 		chromedp.WaitVisible(chromedp.CSS(`#alert-web[data-firing="false"]`)))
 }
+
+// TestArgoCDInTheBrowser: /rollback catalog, approved on the page, rolls
+// the Argo CD application back; the Argo CD panel shows the new image.
+func TestArgoCDInTheBrowser(t *testing.T) {
+	ctx := browser(t)
+	r := start(t, "")
+	st := r.waitFor("alice", "catalog synced", func(st playground.State) bool { return st.ArgoCD.Done && st.ArgoCD.Sync == "Synced" })
+	v3 := st.ArgoCD.Image
+	do(t, ctx, chromedp.Navigate(r.p.URL()), chromedp.WaitVisible(chromedp.ID("pg-users")))
+	be(t, ctx, "alice")
+	waitText(t, ctx, "pg-argocd", v3)
+	say(t, ctx, "/rollback catalog")
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`article.pg-card button[data-action="approve"]`)))
+	be(t, ctx, "bob")
+	do(t, ctx, chromedp.Click(chromedp.CSS(`article.pg-card button[data-action="approve"]`)))
+	st = r.waitFor("bob", "v2 on the cluster", func(st playground.State) bool { return st.ArgoCD.Image != v3 && st.ArgoCD.Done })
+	waitText(t, ctx, "pg-argocd", st.ArgoCD.Image)
+	waitJS(t, ctx, "the card succeeded", `!!document.querySelector('article.pg-card[data-status="succeeded"]')`)
+	shot(t, ctx, "playground-argocd.png")
+}

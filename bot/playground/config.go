@@ -53,6 +53,7 @@ func (p *Playground) vars(repo, kubeconfig string) map[string]string {
 		"OSS_ENDPOINT":         e.oss.URL(),
 		"KUBECONFIG_PATH":      kubeconfig,
 		"REGISTRY_URL":         e.reg.URL(),
+		"ARGOCD_URL":           e.argo.URL(),
 	}
 }
 

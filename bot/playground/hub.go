@@ -44,7 +44,8 @@ func newHub(emu *emulators, ann *announce.Service, log *slog.Logger) *hub {
 func (h *hub) collect() snapshot {
 	msgs, private := messages(h.emu.dt)
 	s := snapshot{Messages: msgs, Private: private, Direct: h.emu.dt.DirectMessages(), Web: h.emu.web(),
-		API: h.emu.api(), Mini: h.emu.mini(), Builds: h.emu.builds(), Ann: announcements(h.ann, time.Now())}
+		API: h.emu.api(), Mini: h.emu.mini(), Builds: h.emu.builds(), Ann: announcements(h.ann, time.Now()),
+		ArgoCD: h.emu.argoState()}
 	if h.alertStates != nil {
 		s.Alerts = h.alertStates()
 	}

@@ -179,13 +179,16 @@ func (p *Playground) seed(ctx context.Context, commits repoCommits) error {
 	if err != nil {
 		return err
 	}
+	cctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	if err := s.cluster(cctx); err != nil {
+		return err
+	}
 	if empty {
 		if err := s.demo(ctx); err != nil {
 			return err
 		}
 	}
-	cctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
 	return s.restore(cctx)
 }
 

@@ -162,6 +162,17 @@
     })));
   }
 
+  // drawArgoCD is the catalog Application as Argo CD reports it, and the
+  // Deployment it manages.
+  function drawArgoCD(a) {
+    if (!a.running) return panel("pg-argocd", el("p", {class: "dt-hint"}, T("argocd.none")));
+    const ok = (v, good) => v === good ? "dt-text-ok" : "dt-text-busy";
+    panel("pg-argocd", rows([[T("argocd.app"), a.application, "pg-mono"], [T("argocd.sync"), a.sync, ok(a.sync, "Synced")],
+      [T("argocd.health"), a.health, ok(a.health, "Healthy")], [T("argocd.operated"), a.operation],
+      [T("argocd.images"), a.override, "pg-mono"], [T("argocd.image"), a.image, "pg-mono pg-argo-image"],
+      [T("argocd.rollout"), a.rollout, a.done ? "dt-text-ok" : "dt-text-busy"]]));
+  }
+
   // drawAlerts is the page's Alertmanager: fire or resolve each app's alert.
   function drawAlerts(as) {
     panel("pg-alerts", el("p", {class: "dt-hint"}, T("alerts.hint")), el("ul", {class: "pg-list pg-ann"}, (as || []).map((a) => {
@@ -184,7 +195,7 @@
     const msgs = s.messages || [];
     list.replaceChildren(...(msgs.length ? msgs.map(message) : [el("p", {class: "dt-empty", id: "pg-empty"}, T("empty"))]));
     drawWeb(s.web || {}); drawAPI(s.api || {}); drawMini(s.mini || {}); drawBuilds(s.builds);
-    drawDirect(s.direct); drawAnnouncements(s.announcements); drawAlerts(s.alerts);
+    drawDirect(s.direct); drawAnnouncements(s.announcements); drawAlerts(s.alerts); drawArgoCD(s.argocd || {});
     document.body.dataset.version = s.version;
     document.body.dataset.stateAs = s.as; // whose view is drawn (tests wait for it after a switch)
     if (nearEnd) window.scrollTo(0, document.body.scrollHeight);
