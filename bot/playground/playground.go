@@ -1,7 +1,7 @@
 // Package playground is `dingops playground`: the whole product on one
 // machine, in a browser, with no DingTalk account. It starts emulators of
-// DingTalk, OSS, Jenkins and a Kubernetes cluster (kubesim behind a small
-// API server), a local git repository, and the real dingops — bot, engine,
+// DingTalk, OSS, Jenkins, a Kubernetes cluster (kubesim behind a small
+// API server) and Argo CD syncing onto it, a local git repository, and the real dingops — bot, engine,
 // store, adapters, worker, stream transport, announcements, web side —
 // assembled by bot/system, as `dingops serve` is, from configs/playground.yaml. A web
 // page (bot/web's playground page) draws the DingTalk group the bot talks
