@@ -53,7 +53,9 @@ func (c *Client) CreateAndDeliverCard(ctx context.Context, card Card) error {
 	req := c.createRequest(card)
 	resp, err := withToken(ctx, c, APICreateAndDeliver, func(tok string) (*card_1_0.CreateAndDeliverResponse, error) {
 		h := &card_1_0.CreateAndDeliverHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.card.CreateAndDeliverWithOptions(req, h, c.runtime())
+		return use(c.card, func(sc *card_1_0.Client) (*card_1_0.CreateAndDeliverResponse, error) {
+			return sc.CreateAndDeliverWithOptions(req, h, c.runtime())
+		})
 	})
 	if err != nil {
 		return err
@@ -119,7 +121,9 @@ func (c *Client) UpdateCard(ctx context.Context, u CardUpdate) error {
 	}
 	resp, err := withToken(ctx, c, APIUpdateCard, func(tok string) (*card_1_0.UpdateCardResponse, error) {
 		h := &card_1_0.UpdateCardHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.card.UpdateCardWithOptions(req, h, c.runtime())
+		return use(c.card, func(sc *card_1_0.Client) (*card_1_0.UpdateCardResponse, error) {
+			return sc.UpdateCardWithOptions(req, h, c.runtime())
+		})
 	})
 	if err != nil {
 		return err

@@ -25,10 +25,10 @@ import (
 type Client struct {
 	cfg    Config
 	log    *slog.Logger
-	oauth  *oauth2_1_0.Client
-	card   *card_1_0.Client
-	robot  *robot_1_0.Client
-	app    *micro_app_1_0.Client
+	oauth  *sdkPool[*oauth2_1_0.Client] // a pool each: an SDK client serves one call at a time (sdkpool.go)
+	card   *sdkPool[*card_1_0.Client]
+	robot  *sdkPool[*robot_1_0.Client]
+	app    *sdkPool[*micro_app_1_0.Client]
 	http   *http.Client
 	tokens *tokenCache
 }
@@ -50,16 +50,16 @@ func New(cfg Config) (*Client, error) {
 	}
 	oc := cfg.openAPIConfig()
 	c := &Client{cfg: cfg, log: cfg.Logger, http: &http.Client{Timeout: cfg.ReadTimeout}}
-	if c.oauth, err = oauth2_1_0.NewClient(oc); err != nil {
+	if c.oauth, err = newSDKPool(func() (*oauth2_1_0.Client, error) { return oauth2_1_0.NewClient(oc) }); err != nil {
 		return nil, fmt.Errorf("building DingTalk oauth2 client: %w", err)
 	}
-	if c.card, err = card_1_0.NewClient(oc); err != nil {
+	if c.card, err = newSDKPool(func() (*card_1_0.Client, error) { return card_1_0.NewClient(oc) }); err != nil {
 		return nil, fmt.Errorf("building DingTalk card client: %w", err)
 	}
-	if c.robot, err = robot_1_0.NewClient(oc); err != nil {
+	if c.robot, err = newSDKPool(func() (*robot_1_0.Client, error) { return robot_1_0.NewClient(oc) }); err != nil {
 		return nil, fmt.Errorf("building DingTalk robot client: %w", err)
 	}
-	if c.app, err = micro_app_1_0.NewClient(oc); err != nil {
+	if c.app, err = newSDKPool(func() (*micro_app_1_0.Client, error) { return micro_app_1_0.NewClient(oc) }); err != nil {
 		return nil, fmt.Errorf("building DingTalk micro app client: %w", err)
 	}
 	c.tokens = newTokenCache(c.fetchToken, cfg.Clock, cfg.Logger)
@@ -85,7 +85,9 @@ func (c *Client) fetchToken(ctx context.Context) (string, time.Duration, error) 
 		AppSecret: tea.String(c.cfg.ClientSecret.Reveal())}
 	start := time.Now()
 	resp, err := run(ctx, APIGetAccessToken, func() (*oauth2_1_0.GetAccessTokenResponse, error) {
-		return c.oauth.GetAccessToken(req)
+		return use(c.oauth, func(sc *oauth2_1_0.Client) (*oauth2_1_0.GetAccessTokenResponse, error) {
+			return sc.GetAccessToken(req)
+		})
 	})
 	c.observed(APIGetAccessToken, start, err)
 	if err != nil {

@@ -39,7 +39,9 @@ type MiniAppHistoryPage struct {
 func (c *Client) MiniAppVersions(ctx context.Context, agentID string) ([]MiniAppVersion, error) {
 	resp, err := withToken(ctx, c, APIListMiniAppVersions, func(tok string) (*micro_app_1_0.ListInnerAppVersionResponse, error) {
 		h := &micro_app_1_0.ListInnerAppVersionHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.app.ListInnerAppVersionWithOptions(tea.String(agentID), h, c.runtime())
+		return use(c.app, func(sc *micro_app_1_0.Client) (*micro_app_1_0.ListInnerAppVersionResponse, error) {
+			return sc.ListInnerAppVersionWithOptions(tea.String(agentID), h, c.runtime())
+		})
 	})
 	if err != nil || resp == nil || resp.Body == nil {
 		return nil, err
@@ -58,7 +60,9 @@ func (c *Client) MiniAppHistory(ctx context.Context, agentID string, page, size 
 	req := &micro_app_1_0.PageInnerAppHistoryVersionRequest{PageNumber: tea.Int32(int32(page)), PageSize: tea.Int32(int32(size))}
 	resp, err := withToken(ctx, c, APIMiniAppHistory, func(tok string) (*micro_app_1_0.PageInnerAppHistoryVersionResponse, error) {
 		h := &micro_app_1_0.PageInnerAppHistoryVersionHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.app.PageInnerAppHistoryVersionWithOptions(tea.String(agentID), req, h, c.runtime())
+		return use(c.app, func(sc *micro_app_1_0.Client) (*micro_app_1_0.PageInnerAppHistoryVersionResponse, error) {
+			return sc.PageInnerAppHistoryVersionWithOptions(tea.String(agentID), req, h, c.runtime())
+		})
 	})
 	if err != nil || resp == nil || resp.Body == nil {
 		return MiniAppHistoryPage{}, err
@@ -81,7 +85,9 @@ func (c *Client) PublishMiniAppVersion(ctx context.Context, agentID string, id i
 		PublishType: tea.String("online"), MiniAppOnPc: tea.Bool(onPC)}
 	resp, err := withToken(ctx, c, APIPublishMiniApp, func(tok string) (*micro_app_1_0.PublishInnerAppVersionResponse, error) {
 		h := &micro_app_1_0.PublishInnerAppVersionHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.app.PublishInnerAppVersionWithOptions(tea.String(agentID), req, h, c.runtime())
+		return use(c.app, func(sc *micro_app_1_0.Client) (*micro_app_1_0.PublishInnerAppVersionResponse, error) {
+			return sc.PublishInnerAppVersionWithOptions(tea.String(agentID), req, h, c.runtime())
+		})
 	})
 	return resultError(APIPublishMiniApp, id, err, resp != nil && resp.Body != nil && tea.BoolValue(resp.Body.Result))
 }
@@ -93,7 +99,9 @@ func (c *Client) RollbackMiniAppVersion(ctx context.Context, agentID string, id 
 	req := &micro_app_1_0.RollbackInnerAppVersionRequest{AppVersionId: tea.Int64(id), OpUnionId: tea.String(opUnionID)}
 	resp, err := withToken(ctx, c, APIRollbackMiniApp, func(tok string) (*micro_app_1_0.RollbackInnerAppVersionResponse, error) {
 		h := &micro_app_1_0.RollbackInnerAppVersionHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.app.RollbackInnerAppVersionWithOptions(tea.String(agentID), req, h, c.runtime())
+		return use(c.app, func(sc *micro_app_1_0.Client) (*micro_app_1_0.RollbackInnerAppVersionResponse, error) {
+			return sc.RollbackInnerAppVersionWithOptions(tea.String(agentID), req, h, c.runtime())
+		})
 	})
 	return resultError(APIRollbackMiniApp, id, err, resp != nil && resp.Body != nil && tea.BoolValue(resp.Body.Result))
 }

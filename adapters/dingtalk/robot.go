@@ -53,7 +53,9 @@ func (c *Client) SendGroupMessage(ctx context.Context, conversationID string, m 
 		OpenConversationId: tea.String(conversationID), MsgKey: tea.String(m.Key), MsgParam: tea.String(param)}
 	resp, err := withToken(ctx, c, APIOrgGroupSend, func(tok string) (*robot_1_0.OrgGroupSendResponse, error) {
 		h := &robot_1_0.OrgGroupSendHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.robot.OrgGroupSendWithOptions(req, h, c.runtime())
+		return use(c.robot, func(sc *robot_1_0.Client) (*robot_1_0.OrgGroupSendResponse, error) {
+			return sc.OrgGroupSendWithOptions(req, h, c.runtime())
+		})
 	})
 	if err != nil {
 		return "", err
@@ -75,7 +77,9 @@ func (c *Client) SendDirect(ctx context.Context, staffIDs []string, m Message) (
 		UserIds: tea.StringSlice(staffIDs), MsgKey: tea.String(m.Key), MsgParam: tea.String(param)}
 	resp, err := withToken(ctx, c, APIBatchSendOTO, func(tok string) (*robot_1_0.BatchSendOTOResponse, error) {
 		h := &robot_1_0.BatchSendOTOHeaders{XAcsDingtalkAccessToken: tea.String(tok)}
-		return c.robot.BatchSendOTOWithOptions(req, h, c.runtime())
+		return use(c.robot, func(sc *robot_1_0.Client) (*robot_1_0.BatchSendOTOResponse, error) {
+			return sc.BatchSendOTOWithOptions(req, h, c.runtime())
+		})
 	})
 	if err != nil || resp == nil || resp.Body == nil {
 		return DirectResult{}, err

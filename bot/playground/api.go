@@ -50,6 +50,7 @@ func (p *Playground) apiHandler() http.Handler {
 	mux.HandleFunc("POST "+APIPath+"/click", p.jsonOnly(p.click))
 	mux.HandleFunc("POST "+APIPath+"/announce", p.jsonOnly(p.announce))
 	mux.HandleFunc("POST "+DoctorPath, p.jsonOnly(p.doctorRun)) // doctor.go
+	mux.HandleFunc("POST "+APIPath+"/alert", p.jsonOnly(p.alert))
 	mux.HandleFunc(APIPath+"/", func(w http.ResponseWriter, _ *http.Request) {
 		answer(w, http.StatusNotFound, map[string]string{"error": "no such playground API"})
 	})
@@ -136,7 +137,7 @@ func (p *Playground) send(w http.ResponseWriter, r *http.Request) {
 type clickBody struct {
 	As     string `json:"as"`
 	Card   string `json:"card"`   // outTrackId
-	Action string `json:"action"` // approve or reject
+	Action string `json:"action"` // approve or reject; rollback on a suggestion card
 }
 
 func (b *clickBody) who() string { return b.As }
@@ -156,17 +157,15 @@ func (p *Playground) click(w http.ResponseWriter, r *http.Request) {
 	case !found || c.SpaceID != chatID:
 		fail(w, http.StatusNotFound, "no card "+b.Card+" in the group")
 		return
-	case b.Action != "approve" && b.Action != "reject":
-		fail(w, http.StatusBadRequest, "the card's buttons are approve and reject")
-		return
-	case c.Data["buttons"] != "show":
-		fail(w, http.StatusConflict, "the card shows no buttons now")
+	}
+	params, status, msg := buttonParams(c, b.Action)
+	if status != 0 {
+		fail(w, status, msg)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	res, err := p.emu.dt.ClickCard(ctx, dingtalkemu.Click{OutTrackID: c.OutTrackID, UserID: u.ID,
-		Params: map[string]any{"action": b.Action, "release_id": c.Data["release_id"]}})
+	res, err := p.emu.dt.ClickCard(ctx, dingtalkemu.Click{OutTrackID: c.OutTrackID, UserID: u.ID, Params: params})
 	if err != nil {
 		fail(w, http.StatusBadGateway, err.Error())
 		return

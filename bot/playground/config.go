@@ -45,6 +45,7 @@ func (p *Playground) vars(repo, kubeconfig string) map[string]string {
 	return map[string]string{
 		"PLAYGROUND_DB":        filepath.Join(p.dir, "dingops-playground.db"),
 		"PLAYGROUND_MIRRORS":   filepath.Join(p.dir, "mirrors"),
+		"PLAYGROUND_SPOOL":     filepath.Join(p.dir, "spool"),
 		"PLAYGROUND_REPO":      repo,
 		"DINGTALK_ENDPOINT":    e.dt.Addr(),
 		"DINGTALK_STREAM_HOST": e.dt.URL(),
@@ -52,6 +53,7 @@ func (p *Playground) vars(repo, kubeconfig string) map[string]string {
 		"OSS_ENDPOINT":         e.oss.URL(),
 		"KUBECONFIG_PATH":      kubeconfig,
 		"REGISTRY_URL":         e.reg.URL(),
+		"ARGOCD_URL":           e.argo.URL(),
 	}
 }
 

@@ -22,6 +22,8 @@ type hub struct {
 	emu *emulators
 	ann *announce.Service
 	log *slog.Logger
+	// alertStates are the alert controls (set once, before run)
+	alertStates func() []AlertState
 
 	refreshMu sync.Mutex // one refresh at a time, so an older read never replaces a newer
 
@@ -41,8 +43,13 @@ func newHub(emu *emulators, ann *announce.Service, log *slog.Logger) *hub {
 // collect reads every emulator.
 func (h *hub) collect() snapshot {
 	msgs, private := messages(h.emu.dt)
-	return snapshot{Messages: msgs, Private: private, Direct: h.emu.dt.DirectMessages(), Web: h.emu.web(),
-		API: h.emu.api(), Mini: h.emu.mini(), Builds: h.emu.builds(), Ann: announcements(h.ann, time.Now())}
+	s := snapshot{Messages: msgs, Private: private, Direct: h.emu.dt.DirectMessages(), Web: h.emu.web(),
+		API: h.emu.api(), Mini: h.emu.mini(), Builds: h.emu.builds(), Ann: announcements(h.ann, time.Now()),
+		ArgoCD: h.emu.argoState()}
+	if h.alertStates != nil {
+		s.Alerts = h.alertStates()
+	}
+	return s
 }
 
 // refresh re-reads the emulators and, if anything changed, publishes it.

@@ -1,7 +1,7 @@
 // Package playground is `dingops playground`: the whole product on one
 // machine, in a browser, with no DingTalk account. It starts emulators of
-// DingTalk, OSS, Jenkins and a Kubernetes cluster (kubesim behind a small
-// API server), a local git repository, and the real dingops — bot, engine,
+// DingTalk, OSS, Jenkins, a Kubernetes cluster (kubesim behind a small
+// API server) and Argo CD syncing onto it, a local git repository, and the real dingops — bot, engine,
 // store, adapters, worker, stream transport, announcements, web side —
 // assembled by bot/system, as `dingops serve` is, from configs/playground.yaml. A web
 // page (bot/web's playground page) draws the DingTalk group the bot talks
@@ -56,6 +56,7 @@ type Playground struct {
 	web      *web.Server
 	ann      *announce.Service
 	hub      *hub
+	alerts   *alerter // the page's Alertmanager
 	ln       net.Listener
 	front    *http.Server
 	stopping chan struct{}
@@ -178,13 +179,16 @@ func (p *Playground) seed(ctx context.Context, commits repoCommits) error {
 	if err != nil {
 		return err
 	}
+	cctx, cancel := context.WithCancel(context.Background())
+	p.cancel = cancel
+	if err := s.cluster(cctx); err != nil {
+		return err
+	}
 	if empty {
 		if err := s.demo(ctx); err != nil {
 			return err
 		}
 	}
-	cctx, cancel := context.WithCancel(context.Background())
-	p.cancel = cancel
 	return s.restore(cctx)
 }
 
@@ -193,6 +197,9 @@ func (p *Playground) seed(ctx context.Context, commits repoCommits) error {
 // its own route: the web side's response writer wrapper cannot flush.
 func (p *Playground) mount() {
 	p.hub = newHub(p.emu, p.ann, p.log)
+	p.alerts = newAlerter("http://"+p.ln.Addr().String()+"/api/v1/alerts/alertmanager", p.sys.Config.Server.APIToken.Value(), p.clock())
+	p.hub.alertStates = p.alerts.states
+	p.hub.refresh()
 	p.web.Handle("GET "+PagePath, p.web.Playground(web.PlaygroundPage{Group: groupTitle, Users: users(),
 		API: APIPath, Events: EventsPath}))
 	p.web.Handle(APIPath+"/", p.apiHandler())

@@ -25,7 +25,7 @@ type seeder struct {
 }
 
 // apps are the playground's apps, one per target kind.
-func apps() []string { return []string{"web", "api", "mini"} }
+func apps() []string { return []string{"web", "api", "mini", argoApp} }
 
 // empty reports whether no app has any release yet.
 func (s *seeder) empty(ctx context.Context) (bool, error) {
@@ -58,6 +58,9 @@ func (s *seeder) demo(ctx context.Context) error {
 			return err
 		}
 		arts["mini"] = core.Artifact{Kind: core.TargetMiniApp, Ref: strconv.FormatInt(id, 10), Display: version}
+		if arts[argoApp], err = s.emu.catalogArtifact(commit); err != nil {
+			return err
+		}
 		for _, app := range apps() {
 			_, _, err := s.engine.Record(ctx, core.RecordRequest{Actor: core.Actor{StaffID: "ci", Origin: core.OriginAPI},
 				App: app, Artifact: arts[app], Commit: commit, By: "alice", Key: fmt.Sprintf("playground-%s-v%d", app, i+1)})
@@ -70,7 +73,7 @@ func (s *seeder) demo(ctx context.Context) error {
 }
 
 // restore makes the emulators hold every artifact the store recorded and
-// run what the store says is live, then starts the cluster.
+// run what the store says is live (the cluster runs already: cluster).
 func (s *seeder) restore(ctx context.Context) error {
 	for _, app := range []string{"web", "mini"} {
 		rs, err := s.engine.History(ctx, app, historyLimit)
@@ -82,9 +85,6 @@ func (s *seeder) restore(ctx context.Context) error {
 		} else if err := s.restoreMini(rs); err != nil {
 			return err
 		}
-	}
-	if err := s.restoreAPI(ctx); err != nil {
-		return err
 	}
 	return s.goLive(ctx)
 }
@@ -132,25 +132,49 @@ func (s *seeder) restoreMini(rs []core.Release) error {
 	return nil
 }
 
-// restoreAPI pushes every recorded image and starts the cluster running
-// the live one.
-func (s *seeder) restoreAPI(ctx context.Context) error {
-	rs, err := s.engine.History(ctx, "api", historyLimit)
-	if err != nil {
-		return err
-	}
-	for _, r := range rs {
-		if _, err := s.emu.reg.Push(r.Artifact.Ref); err != nil {
+// cluster pushes every recorded image (and the demo's) and starts the
+// cluster and Argo CD running the live ones, the demo's v3 in a new store.
+// It runs before the demo is recorded: recording checks catalog's
+// artifacts with Argo CD.
+func (s *seeder) cluster(ctx context.Context) error {
+	last := s.commits[len(s.commits)-1]
+	for _, c := range s.commits {
+		if _, err := s.emu.reg.Push(imageOf(c)); err != nil {
 			return err
 		}
 	}
-	image := imageOf(s.commits[len(s.commits)-1])
-	if live, err := s.live(ctx, "api"); err == nil {
-		image = live.Artifact.Ref
-	} else if !errors.Is(err, core.ErrNotFound) {
+	catalog, err := s.emu.catalogArtifact(last)
+	if err != nil {
 		return err
 	}
-	return s.emu.startCluster(ctx, image)
+	image, err := s.liveImage(ctx, "api", imageOf(last))
+	if err != nil {
+		return err
+	}
+	catalogImage, err := s.liveImage(ctx, argoApp, catalog.Ref)
+	if err != nil {
+		return err
+	}
+	return s.emu.startCluster(ctx, image, catalogImage)
+}
+
+// liveImage pushes every image app recorded and returns the live one, or
+// otherwise.
+func (s *seeder) liveImage(ctx context.Context, app, otherwise string) (string, error) {
+	rs, err := s.engine.History(ctx, app, historyLimit)
+	if err != nil {
+		return "", err
+	}
+	for _, r := range rs {
+		if _, err := s.emu.reg.Push(r.Artifact.Ref); err != nil {
+			return "", err
+		}
+	}
+	live, err := s.live(ctx, app)
+	if errors.Is(err, core.ErrNotFound) {
+		return otherwise, nil
+	}
+	return live.Artifact.Ref, err
 }
 
 // goLive makes web's fixed manifest and the mini program's online version

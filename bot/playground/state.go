@@ -23,6 +23,8 @@ type State struct {
 	Mini          MiniState      `json:"mini"`
 	Builds        []Build        `json:"builds"`
 	Announcements []Announcement `json:"announcements"`
+	Alerts        []AlertState   `json:"alerts"` // the alert controls, one per app
+	ArgoCD        ArgoState      `json:"argocd"` // the catalog Application
 }
 
 // Message kinds.
@@ -65,12 +67,15 @@ type snapshot struct {
 	Mini     MiniState                    `json:"mini"`
 	Builds   []Build                      `json:"builds"`
 	Ann      []Announcement               `json:"announcements"`
+	Alerts   []AlertState                 `json:"alerts"`
+	ArgoCD   ArgoState                    `json:"argocd"`
 }
 
 // view is the snapshot as reader `as` sees it.
 func (s *snapshot) view(as string, version int64) State {
 	st := State{Version: version, As: as, Messages: make([]Message, 0, len(s.Messages)), Direct: []Message{},
-		Web: s.Web, API: s.API, Mini: s.Mini, Builds: s.Builds, Announcements: s.Ann}
+		Web: s.Web, API: s.API, Mini: s.Mini, Builds: s.Builds, Announcements: s.Ann, Alerts: s.Alerts,
+		ArgoCD: s.ArgoCD}
 	for _, m := range s.Messages {
 		if m.Card != nil {
 			c := *m.Card

@@ -47,6 +47,7 @@ type emulators struct {
 	jenkins *jenkinsemu.Server
 	reg     *kubesim.Registry
 	kube    *kubeAPI
+	argo    *argoFront   // Argo CD, for the catalog app
 	sim     *kubesim.Sim // made when the store says what runs (restore)
 	secrets map[string]string
 	log     *slog.Logger
@@ -62,7 +63,7 @@ func randomSecret() string {
 // know what is live.
 func startEmulators(log *slog.Logger) (_ *emulators, err error) {
 	e := &emulators{log: log, secrets: map[string]string{envDingTalkSecret: randomSecret(),
-		envJenkinsToken: randomSecret(), envOSSSecret: randomSecret()}}
+		envJenkinsToken: randomSecret(), envOSSSecret: randomSecret(), envArgoCDTok: randomSecret()}}
 	defer func() {
 		if err != nil {
 			e.Close()
@@ -93,16 +94,20 @@ func startEmulators(log *slog.Logger) (_ *emulators, err error) {
 	if err := e.reg.Start(); err != nil {
 		return nil, err
 	}
-	e.kube, err = startKubeAPI(log.With("emulator", "kubernetes"))
+	if e.kube, err = startKubeAPI(log.With("emulator", "kubernetes")); err != nil {
+		return nil, err
+	}
+	e.argo, err = startArgoFront()
 	return e, err
 }
 
 // startCluster makes the simulated cluster with the api Deployment running
-// image, and runs its controller until ctx ends.
-func (e *emulators) startCluster(ctx context.Context, image string) error {
+// image and Argo CD's catalog Deployment running catalogImage, and runs its
+// controller and Argo CD until ctx ends.
+func (e *emulators) startCluster(ctx context.Context, image, catalogImage string) error {
 	sim, err := kubesim.New(kubesim.Options{Registry: e.reg, Interval: 250 * time.Millisecond, Step: 1,
 		Logger: e.log.With("emulator", "kubesim"), Deployments: []kubesim.Seed{{Namespace: namespace, Name: deployment,
-			Replicas: 3, Containers: []kubesim.Container{{Name: deployment, Image: image}}}}})
+			Replicas: 3, Containers: []kubesim.Container{{Name: deployment, Image: image}}}, catalogSeed(catalogImage)}})
 	if err != nil {
 		return err
 	}
@@ -111,7 +116,7 @@ func (e *emulators) startCluster(ctx context.Context, image string) error {
 	}
 	e.sim = sim
 	e.kube.setSim(sim)
-	return nil
+	return e.startArgoCD(ctx, sim, catalogImage)
 }
 
 // Close stops every emulator that was started.
@@ -119,6 +124,9 @@ func (e *emulators) Close() {
 	var errs []error
 	if e.kube != nil {
 		e.kube.Close()
+	}
+	if e.argo != nil {
+		errs = append(errs, e.argo.Close())
 	}
 	if e.sim != nil {
 		errs = append(errs, e.sim.Close())

@@ -1,5 +1,7 @@
 package web
 
+import "maps"
+
 // playgroundText words one sentence of the playground page; the page's
 // script gets the whole table of its language (playgroundTexts).
 func playgroundText(lang, key string) string {
@@ -11,10 +13,12 @@ func playgroundText(lang, key string) string {
 
 // playgroundTexts is the playground page's sentences in lang (zh unless en).
 func playgroundTexts(lang string) map[string]string {
+	t := playgroundZH()
 	if lang == "en" {
-		return playgroundEN()
+		t = playgroundEN()
 	}
-	return playgroundZH()
+	maps.Copy(t, playgroundAlertTexts(lang))
+	return t
 }
 
 func playgroundZH() map[string]string {

@@ -58,6 +58,7 @@
 
   function card(m) {
     const d = m.card.data || {};
+    if (d.kind === "suggestion") return suggestionCard(m);
     const foot = d.buttons === "show" ? el("footer", {class: "dt-card-foot pg-card-foot"},
       ["approve", "reject"].map((a) => el("button", {type: "button", class: "dt-btn" + (a === "approve" ? " dt-primary" : ""),
         "data-action": a, onclick: (e) => click(m.card.outTrackId, a, e.target)}, d[a + "_text"] || a))) : null;
@@ -65,6 +66,20 @@
       el("span", {class: "pg-tag"}, T("only_you")), m.card.notice) : null;
     return el("article", {class: "dt-card pg-card", id: "card-" + d.release_id, "data-status": d.status,
       "data-release": d.release_id}, md(d.body), notice, foot);
+  }
+
+  // suggestionCard is an alert's rollback suggestion (docs/alerts.md): its
+  // one button sends action rollback with the suggestion's id.
+  function suggestionCard(m) {
+    const d = m.card.data || {};
+    const foot = d.suggest_button === "show" ? el("footer", {class: "dt-card-foot pg-card-foot"},
+      el("button", {type: "button", class: "dt-btn dt-primary", "data-action": "rollback",
+        onclick: (e) => click(m.card.outTrackId, "rollback", e.target)}, d.rollback_text || "rollback")) : null;
+    const notice = m.card.notice ? el("p", {class: "pg-notice", "data-private": me},
+      el("span", {class: "pg-tag"}, T("only_you")), m.card.notice) : null;
+    return el("article", {class: "dt-card pg-card pg-suggestion", id: "suggestion-" + d.suggestion_id, "data-kind": "suggestion",
+      "data-app": d.app, "data-status": d.status, "data-suggestion": d.suggestion_id},
+    el("span", {class: "pg-tag pg-alert-tag"}, T("suggest.tag")), md(d.body), notice, foot);
   }
 
   async function click(outTrackId, action, button) {
@@ -147,13 +162,40 @@
     })));
   }
 
+  // drawArgoCD is the catalog Application as Argo CD reports it, and the
+  // Deployment it manages.
+  function drawArgoCD(a) {
+    if (!a.running) return panel("pg-argocd", el("p", {class: "dt-hint"}, T("argocd.none")));
+    const ok = (v, good) => v === good ? "dt-text-ok" : "dt-text-busy";
+    panel("pg-argocd", rows([[T("argocd.app"), a.application, "pg-mono"], [T("argocd.sync"), a.sync, ok(a.sync, "Synced")],
+      [T("argocd.health"), a.health, ok(a.health, "Healthy")], [T("argocd.operated"), a.operation],
+      [T("argocd.images"), a.override, "pg-mono"], [T("argocd.image"), a.image, "pg-mono pg-argo-image"],
+      [T("argocd.rollout"), a.rollout, a.done ? "dt-text-ok" : "dt-text-busy"]]));
+  }
+
+  // drawAlerts is the page's Alertmanager: fire or resolve each app's alert.
+  function drawAlerts(as) {
+    panel("pg-alerts", el("p", {class: "dt-hint"}, T("alerts.hint")), el("ul", {class: "pg-list pg-ann"}, (as || []).map((a) => {
+      const send = (status) => async () => {
+        try { await post("/alert", {app: a.app, status}); showError(null); } catch (e) { showError(e); }
+      };
+      return el("li", {id: "alert-" + a.app, "data-firing": String(a.firing)},
+        el("span", {}, el("strong", {class: "pg-mono"}, a.app), " · ",
+          el("span", {class: a.firing ? "dt-text-bad" : null}, a.firing ? T("alerts.firing") + " " + clock.format(new Date(a.since)) : T("alerts.quiet")),
+          a.outcome ? el("span", {class: "pg-ann-result"}, el("br"), T("alerts.outcome") + a.outcome) : null),
+        el("span", {}, el("button", {type: "button", class: "dt-btn", id: "alert-fire-" + a.app, onclick: send("firing")}, T("alerts.fire")),
+          " ", el("button", {type: "button", class: "dt-btn", id: "alert-resolve-" + a.app, disabled: !a.firing,
+            onclick: send("resolved")}, T("alerts.resolve"))));
+    })));
+  }
+
   function draw(s) {
     const nearEnd = window.innerHeight + window.scrollY >= document.body.scrollHeight - 80;
     const list = $("pg-messages");
     const msgs = s.messages || [];
     list.replaceChildren(...(msgs.length ? msgs.map(message) : [el("p", {class: "dt-empty", id: "pg-empty"}, T("empty"))]));
     drawWeb(s.web || {}); drawAPI(s.api || {}); drawMini(s.mini || {}); drawBuilds(s.builds);
-    drawDirect(s.direct); drawAnnouncements(s.announcements);
+    drawDirect(s.direct); drawAnnouncements(s.announcements); drawAlerts(s.alerts); drawArgoCD(s.argocd || {});
     document.body.dataset.version = s.version;
     document.body.dataset.stateAs = s.as; // whose view is drawn (tests wait for it after a switch)
     if (nearEnd) window.scrollTo(0, document.body.scrollHeight);
