@@ -95,6 +95,10 @@ type Release struct {
 	Commit      string
 	Commits     []Commit // commits since the previous release, where known
 	Warnings    []Reason // accepted by policy but shown on the card
+	// Options are the release options given with /release, in the app's
+	// declaration order; Requirement is the branch's, when dingops cut it.
+	Options     []OptionValue
+	Requirement Requirement
 
 	ApprovalsNeeded int
 	Approvals       []Approval

@@ -39,6 +39,9 @@ type Config struct {
 	Wake func(ReleaseID)
 	// Alerts keeps alerts and rollback suggestions; nil refuses alerts.
 	Alerts AlertStore
+	// Cutter and Branches serve /branch; nil refuses it.
+	Cutter   BranchCutter
+	Branches BranchStore
 }
 
 // Engine records intent and decides; the Worker acts on it.
