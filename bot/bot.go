@@ -62,6 +62,8 @@ type Config struct {
 	// PublicURL is the dashboard's address as people reach it
 	// (server.public_url); a card too long for DingTalk links to it.
 	PublicURL string
+	// Brancher, if set, answers /branch and /branches.
+	Brancher Brancher
 }
 
 // Bot turns messages into responses through the command table.

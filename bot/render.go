@@ -191,6 +191,7 @@ func handleHelp(_ context.Context, b *Bot, m Message, c *Command) Response {
 			if al := e.aliasList(); al != "" {
 				text += "\n" + b.t(lang, "help.aliases", "aliases", al)
 			}
+			text += b.optionsHelp(lang, m, e.name)
 			return Response{Text: text}
 		}
 		return Response{Text: b.renderNotice(lang, notice("parse.unknown", "got", c.Topic))}

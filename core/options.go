@@ -15,10 +15,12 @@ const (
 
 // Refusal codes of release options.
 const (
-	CodeOptionUnknown   Code = "option_unknown"
-	CodeOptionBadValue  Code = "option_bad_value"
-	CodeOptionMissing   Code = "option_missing"
-	CodeOptionDuplicate Code = "option_duplicate"
+	CodeOptionUnknown    Code = "option_unknown"
+	CodeOptionDidYouMean Code = "option_did_you_mean" // unknown, but near a declared one
+	CodeOptionsNone      Code = "options_none"        // the app declares no options
+	CodeOptionBadValue   Code = "option_bad_value"
+	CodeOptionMissing    Code = "option_missing"
+	CodeOptionDuplicate  Code = "option_duplicate"
 )
 
 // maxOptionValue bounds a string option's value: it becomes a build
@@ -51,7 +53,13 @@ func ResolveOptions(app string, specs []OptionSpec, given []OptionValue) ([]Opti
 		i := slices.IndexFunc(specs, func(s OptionSpec) bool { return s.Name == g.Name })
 		switch _, dup := byName[g.Name]; {
 		case i < 0:
-			r.Add(CodeOptionUnknown, "app", app, "key", g.Name, "suggest", closestOption(g.Name, specs), "known", optionNames(specs))
+			code, near := CodeOptionUnknown, closestOption(g.Name, specs)
+			if near != "" {
+				code = CodeOptionDidYouMean
+			} else if len(specs) == 0 {
+				code = CodeOptionsNone
+			}
+			r.Add(code, "app", app, "key", g.Name, "suggest", near, "known", optionNames(specs))
 		case dup:
 			r.Add(CodeOptionDuplicate, "key", g.Name)
 		default:

@@ -34,7 +34,7 @@ func TestResolveOptions(t *testing.T) {
 		{name: "defaults fill in", given: ov("ticket", "T-1"), want: ov("env", "prod", "cdn", "false", "ticket", "T-1")},
 		{name: "given values in declaration order", given: ov("ticket", "T 2", "cdn", "YES", "env", "staging", "profile", "fast"),
 			want: ov("env", "staging", "cdn", "true", "profile", "fast", "ticket", "T 2")},
-		{name: "unknown key suggests", given: ov("ticket", "x", "evn", "prod"), codes: []Code{CodeOptionUnknown},
+		{name: "unknown key suggests", given: ov("ticket", "x", "evn", "prod"), codes: []Code{CodeOptionDidYouMean},
 			args: map[string]any{"key": "evn", "suggest": "env"}},
 		{name: "unknown key far from all", given: ov("ticket", "x", "zzzzzz", "1"), codes: []Code{CodeOptionUnknown},
 			args: map[string]any{"suggest": ""}},
@@ -76,7 +76,7 @@ func TestNoSpecsRefuseAnyOption(t *testing.T) {
 	assert.Empty(t, got)
 	_, ref = ResolveOptions("api", nil, []OptionValue{{Name: "env", Value: "x"}})
 	require.NotNil(t, ref)
-	assert.True(t, ref.Has(CodeOptionUnknown))
+	assert.True(t, ref.Has(CodeOptionsNone))
 }
 
 func TestParseRequirement(t *testing.T) {
