@@ -128,3 +128,15 @@ func (b *Bot) optionsHelp(lang string, m Message, n Name) string {
 	}
 	return "\n" + strings.Join(out, "\n")
 }
+
+// historyExtra is a /history line's requirement and options.
+func (b *Bot) historyExtra(lang string, r core.Release) string {
+	out := ""
+	if r.Requirement.Text != "" {
+		out += b.t(lang, "history.requirement", "requirement", b.requirement(lang, r.Requirement))
+	}
+	if len(r.Options) > 0 {
+		out += b.t(lang, "history.options", "options", optionsText(r.Options))
+	}
+	return out
+}

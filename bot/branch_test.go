@@ -168,6 +168,9 @@ func TestBranchThenReleaseWithOptions(t *testing.T) {
 	assert.Contains(t, list, "feature/REQ-7 · [REQ-7](https://pm.example.com/req/REQ-7) new home page · alice")
 	assert.Contains(t, list, "not released")
 
+	hist := say("alice", "/history web").Text
+	assert.Contains(t, hist, " · requirement [REQ-7](https://pm.example.com/req/REQ-7) new home page · options env=staging cdn=true")
+
 	help := say("alice", "/help release").Text
 	assert.Contains(t, help, "env (staging | prod, default prod)")
 	assert.Contains(t, help, "cdn (true | false, default true) refresh CDN")

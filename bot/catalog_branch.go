@@ -58,6 +58,8 @@ var catalogBranchEN = map[string]string{
 	"branches.unreleased":     "not released",
 	"branches.no_requirement": "(no requirement)",
 	"card.requirement":        "Requirement",
+	"history.requirement":     " · requirement {requirement}",
+	"history.options":         " · options {options}",
 	"card.options":            "Options",
 	"help.options":            "Release options of {app} (after the branch, as key=value):",
 	"help.option":             "{name} ({allowed}{default}{required}) {description}",

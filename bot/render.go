@@ -175,6 +175,7 @@ func (b *Bot) historyLine(lang string, r core.Release) string {
 	if r.RolledBack {
 		extra += b.t(lang, "history.rolled_back")
 	}
+	extra += b.historyExtra(lang, r)
 	at := r.FinishedAt
 	if at.IsZero() {
 		at = r.CreatedAt
