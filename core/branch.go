@@ -131,6 +131,13 @@ func (e *Engine) CutBranch(ctx context.Context, req CutRequest) (Branch, error) 
 		ev.Actor = SystemActor
 	}
 	saved, err := e.cfg.Branches.RecordBranch(ctx, b, ev)
+	if errors.Is(err, ErrDuplicate) {
+		// Recorded before and since deleted from the repository: the new
+		// branch stands, the first record (and its requirement) stays.
+		e.log.WarnContext(ctx, "branch cut again; keeping its first record", "app", app.Name, "branch", b.Name)
+		e.audit(ctx, req.Actor, AuditBranch, app.Name, 0, ev.Detail+" (recut; first record kept)")
+		return b, nil
+	}
 	if err != nil {
 		return Branch{}, fmt.Errorf("recording branch %s of %s (cut at %s): %w", b.Name, app.Name, commit, err)
 	}
