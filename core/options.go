@@ -48,28 +48,7 @@ type OptionValue struct {
 // All problems are reported together; nothing is returned with them.
 func ResolveOptions(app string, specs []OptionSpec, given []OptionValue) ([]OptionValue, *Refusal) {
 	r := &Refusal{}
-	byName := map[string]string{}
-	for _, g := range given {
-		i := slices.IndexFunc(specs, func(s OptionSpec) bool { return s.Name == g.Name })
-		switch _, dup := byName[g.Name]; {
-		case i < 0:
-			code, near := CodeOptionUnknown, closestOption(g.Name, specs)
-			if near != "" {
-				code = CodeOptionDidYouMean
-			} else if len(specs) == 0 {
-				code = CodeOptionsNone
-			}
-			r.Add(code, "app", app, "key", g.Name, "suggest", near, "known", optionNames(specs))
-		case dup:
-			r.Add(CodeOptionDuplicate, "key", g.Name)
-		default:
-			v, ok := specs[i].normalise(g.Value)
-			if !ok {
-				r.Add(CodeOptionBadValue, "key", g.Name, "value", g.Value, "allowed", specs[i].allowed())
-			}
-			byName[g.Name] = v
-		}
-	}
+	byName := readGiven(r, app, specs, given)
 	var out []OptionValue
 	for _, s := range specs {
 		v, ok := byName[s.Name]
@@ -87,6 +66,36 @@ func ResolveOptions(app string, specs []OptionSpec, given []OptionValue) ([]Opti
 		return nil, r
 	}
 	return out, nil
+}
+
+// readGiven checks each given option's key and value, adding to r what
+// is wrong, and returns the canonical values by name.
+func readGiven(r *Refusal, app string, specs []OptionSpec, given []OptionValue) map[string]string {
+	byName := map[string]string{}
+	for _, g := range given {
+		i := slices.IndexFunc(specs, func(s OptionSpec) bool { return s.Name == g.Name })
+		_, dup := byName[g.Name]
+		switch {
+		case i < 0:
+			code, near := CodeOptionUnknown, closestOption(g.Name, specs)
+			if near != "" {
+				code = CodeOptionDidYouMean
+			} else if len(specs) == 0 {
+				code = CodeOptionsNone
+			}
+			r.Add(code, "app", app, "key", g.Name, "suggest", near, "known", optionNames(specs))
+		case dup:
+			r.Add(CodeOptionDuplicate, "key", g.Name)
+		default:
+			v, ok := specs[i].normalise(g.Value)
+			if !ok {
+				r.Add(CodeOptionBadValue, "key", g.Name, "value", g.Value, "allowed", specs[i].allowed())
+				v = "\x00" // given (not missing), and never used: r refuses
+			}
+			byName[g.Name] = v
+		}
+	}
+	return byName
 }
 
 // normalise checks v against the spec's type and returns its canonical form.

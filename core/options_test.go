@@ -42,8 +42,8 @@ func TestResolveOptions(t *testing.T) {
 			args: map[string]any{"key": "env", "allowed": "staging | prod"}},
 		{name: "bad bool", given: ov("ticket", "x", "cdn", "maybe"), codes: []Code{CodeOptionBadValue},
 			args: map[string]any{"allowed": "true | false"}},
-		{name: "empty string", given: ov("ticket", ""), codes: []Code{CodeOptionBadValue, CodeOptionMissing}},
-		{name: "control character", given: ov("ticket", "a\nb"), codes: []Code{CodeOptionBadValue, CodeOptionMissing}},
+		{name: "empty string", given: ov("ticket", ""), codes: []Code{CodeOptionBadValue}},
+		{name: "control character", given: ov("ticket", "a\nb"), codes: []Code{CodeOptionBadValue}},
 		{name: "missing required", codes: []Code{CodeOptionMissing}, args: map[string]any{"key": "ticket"}},
 		{name: "duplicate", given: ov("ticket", "a", "ticket", "b"), codes: []Code{CodeOptionDuplicate}},
 	}
