@@ -22,6 +22,8 @@ var catalogBranchZH = map[string]string{
 	"branches.unreleased":     "未发布",
 	"branches.no_requirement": "（无需求）",
 	"card.requirement":        "需求",
+	"history.requirement":     " · 需求 {requirement}",
+	"history.options":         " · 选项 {options}",
 	"card.options":            "选项",
 	"help.options":            "{app} 的发布选项（写在分支后，如 key=value）：",
 	"help.option":             "{name}（{allowed}{default}{required}）{description}",
