@@ -65,6 +65,8 @@ type Config struct {
 	// Redactor, if set, masks secrets in every reply and 1:1 text (a
 	// refusal can quote a target's check output, say).
 	Redactor interface{ Redact(string) string }
+	// Brancher, if set, answers /branch and /branches.
+	Brancher Brancher
 }
 
 // Bot turns messages into responses through the command table.

@@ -94,6 +94,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 		if r.Branch != "" {
 			rows = append(rows, [2]string{b.t(lang, "card.branch"), r.Branch + " " + short(r.Commit)})
 		}
+		rows = append(rows, b.releaseExtraRows(lang, r)...)
 		if !r.Artifact.IsZero() {
 			rows = append(rows, [2]string{b.t(lang, "card.artifact"), r.Artifact.Label()})
 		}

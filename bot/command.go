@@ -28,6 +28,8 @@ const (
 	CmdWhoami   Name = "whoami"
 	CmdHelp     Name = "help"
 	CmdAlerts   Name = "alerts"
+	CmdBranch   Name = "branch"
+	CmdBranches Name = "branches"
 )
 
 // Command is a parsed command; which fields are set depends on Name.
@@ -45,6 +47,8 @@ type Command struct {
 	// Suggestion is the alert suggestion a card's rollback button files
 	// (docs/alerts.md); 0 for typed commands.
 	Suggestion int64
+	// Options are /release's key=value pairs after the branch, as typed.
+	Options []core.OptionValue
 }
 
 // Message is one inbound chat message or card click, converted from the

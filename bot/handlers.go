@@ -15,7 +15,9 @@ func commands() (*Table, error) {
 	rest := argSpec{kind: argRest}
 	return newTable(
 		&entry{name: CmdRollback, aliases: []string{"回滚", "rb"}, args: []argSpec{app, {kind: argVersion}, rest}, handle: handleRollback},
-		&entry{name: CmdRelease, aliases: []string{"发布", "deploy"}, args: []argSpec{app, {kind: argBranch, required: true}, rest}, handle: handleRelease},
+		&entry{name: CmdRelease, aliases: []string{"发布", "deploy"}, args: []argSpec{app, {kind: argBranch, required: true}, {kind: argOptions}, rest}, handle: handleRelease},
+		&entry{name: CmdBranch, aliases: []string{"拉分支"}, args: []argSpec{app, {kind: argBranch, required: true}, rest}, handle: handleBranch},
+		&entry{name: CmdBranches, aliases: []string{"分支"}, args: []argSpec{app}, handle: handleBranches},
 		&entry{name: CmdApprove, aliases: []string{"同意", "批准", "lgtm"}, args: []argSpec{id, rest}, handle: handleApprove},
 		&entry{name: CmdReject, aliases: []string{"拒绝", "驳回"}, args: []argSpec{id, rest}, handle: handleReject},
 		&entry{name: CmdCancel, aliases: []string{"取消"}, args: []argSpec{id}, handle: handleCancel},
@@ -69,7 +71,7 @@ func handleRelease(ctx context.Context, b *Bot, m Message, c *Command) Response 
 		return b.fail(ctx, lang, core.Refuse(core.CodeNoBuilder, "app", app.Name))
 	}
 	p, err := b.cfg.Releaser.RequestRelease(ctx, core.ReleaseRequest{Actor: b.actor(m), App: c.App,
-		Branch: c.Branch, Reason: c.Text, Urgent: c.Urgent})
+		Branch: c.Branch, Reason: c.Text, Urgent: c.Urgent, Options: c.Options})
 	if err != nil {
 		return b.fail(ctx, lang, err)
 	}

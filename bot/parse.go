@@ -122,8 +122,11 @@ func takesRest(e *entry) bool {
 // readArg consumes one argument of kind a from tokens; after is the text
 // behind a "--", which only a reason takes.
 func readArg(cmd *Command, a argSpec, tokens, after []string, e *entry) ([]string, *Notice) {
-	if a.kind == argRest {
+	switch a.kind {
+	case argRest:
 		return readRest(cmd, a, tokens, after, e)
+	case argOptions:
+		return readOptions(cmd, tokens, e)
 	}
 	if len(tokens) == 0 {
 		if a.required {

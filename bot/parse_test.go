@@ -105,7 +105,8 @@ func FuzzParse(f *testing.F) {
 	for _, s := range []string{"/rollback web v42", " /回滚 web v3 ——urgent", "／status", "/approve #12", "@bot /help",
 		"/history web 5", "/release web feature/x 原因", "\u3000/lock web x", "/approve 99999999999999999999",
 		"/rollback web v0", "/rollback web v-1 x", "/rollback web -- v2 is bad", `/rollback web "v2" is bad`, "/history web all 0",
-		"/rollback web v99999999999999999999", "/cancel 3 --", "/lock web --", "/rollback web V1.2", "/reject #0 —— v3"} {
+		"/rollback web v99999999999999999999", "/cancel 3 --", "/lock web --", "/rollback web V1.2", "/reject #0 —— v3",
+		`/release web x env=staging note="a b" why`, `/release web x a="`, "/release web x k=“全角”", "/branch web feature/REQ-1 REQ-1 x"} {
 		f.Add(s)
 	}
 	tab, err := commands()

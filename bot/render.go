@@ -178,6 +178,7 @@ func (b *Bot) historyLine(lang string, r core.Release) string {
 	if by, why := rejection(r); by != "" {
 		extra += b.rejectedNote(lang, by, why)
 	}
+	extra += b.historyExtra(lang, r)
 	at := r.FinishedAt
 	if at.IsZero() {
 		at = r.CreatedAt
@@ -194,6 +195,7 @@ func handleHelp(_ context.Context, b *Bot, m Message, c *Command) Response {
 			if al := e.aliasList(); al != "" {
 				text += "\n" + b.t(lang, "help.aliases", "aliases", al)
 			}
+			text += b.optionsHelp(lang, m, e.name)
 			return Response{Text: text}
 		}
 		return Response{Text: b.renderNotice(lang, notice("parse.unknown", "got", c.Topic))}

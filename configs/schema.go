@@ -22,6 +22,8 @@ type Config struct {
 	Announcements Announcements       `yaml:"announcements"`
 	Apps          map[string]*App     `yaml:"apps"`
 	Alerts        AlertIntake         `yaml:"alerts"`
+	// Requirements link requirement ids in /branch for every app.
+	Requirements []RequirementPattern `yaml:"requirements,omitempty"`
 
 	lines map[string]int // YAML path → line, for problems found later
 }
@@ -183,6 +185,10 @@ type App struct {
 	OnAlert    string   `yaml:"on_alert"`    // suggest (default), request or auto
 	AlertTell  []string `yaml:"alert_tell"`  // teams told when auto rolls back; required for auto
 	AlertQuiet bool     `yaml:"alert_quiet"` // post nothing about alerts dingops does not act on
+	// ReleaseOptions are what /release takes after the branch; Requirements
+	// link requirement ids in /branch, before the global ones.
+	ReleaseOptions []ReleaseOption      `yaml:"release_options,omitempty"`
+	Requirements   []RequirementPattern `yaml:"requirements,omitempty"`
 }
 
 // Policy holds an app's approval rules.

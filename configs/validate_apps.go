@@ -28,7 +28,10 @@ func (v *validator) apps() {
 		v.policy(p, a)
 		v.source(p, a)
 		v.alerting(p, a)
+		v.releaseOptions(p, a)
+		v.requirementPatterns(p+".requirements", a.Requirements)
 	}
+	v.requirementPatterns("requirements", v.cfg.Requirements)
 }
 
 func (v *validator) source(p string, a *App) {

@@ -25,6 +25,11 @@ type App struct {
 	Policy Policy
 	// Alerts is the post-release watch and what an attributed alert does.
 	Alerts AlertSettings
+	// Requirements recognise requirement ids in /branch (the app's own
+	// patterns, then the global ones).
+	Requirements []RequirementPattern
+	// Options are the release options /release accepts (docs/options.md).
+	Options []OptionSpec
 }
 
 // Policy is an app's rules for requests and their approval.

@@ -40,6 +40,12 @@ func (e *Engine) create(ctx context.Context, app *App, who Actor, rel Release, p
 	}
 	p.Release = created
 	detail := fmt.Sprintf("%s v%d artifact=%s reason=%q", created.Kind, created.Version, created.Artifact.Label(), created.Reason)
+	for _, o := range created.Options {
+		detail += fmt.Sprintf(" opt.%s=%q", o.Name, o.Value)
+	}
+	if created.Requirement.Text != "" {
+		detail += fmt.Sprintf(" requirement=%q", created.Requirement.Text)
+	}
 	if created.Kind == KindRollback {
 		detail += fmt.Sprintf(" rollback_of=v%d", created.RollbackOf)
 	}

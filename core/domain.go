@@ -97,6 +97,10 @@ type Release struct {
 	Commits     []Commit     // commits since the previous release, where known
 	Changes     *CommitRange // from git: what this release changes against what was live; nil when unknown
 	Warnings    []Reason     // accepted by policy but shown on the card
+	// Options are the release options given with /release, in the app's
+	// declaration order; Requirement is the branch's, when dingops cut it.
+	Options     []OptionValue
+	Requirement Requirement
 
 	ApprovalsNeeded int
 	Approvals       []Approval

@@ -43,6 +43,9 @@ type Config struct {
 	Wake func(ReleaseID)
 	// Alerts keeps alerts and rollback suggestions; nil refuses alerts.
 	Alerts AlertStore
+	// Cutter and Branches serve /branch; nil refuses it.
+	Cutter   BranchCutter
+	Branches BranchStore
 	// Redactor masks secrets in everything the engine stores or tells:
 	// release errors and output, progress lines, audit details. Optional.
 	Redactor Redactor

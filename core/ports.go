@@ -191,9 +191,11 @@ type DeployRequest struct {
 	Version   int
 	Kind      Kind
 	Requester string
-	Artifact  Artifact
-	Previous  Artifact  // what was live before, for reverting a failed rollout
-	Log       io.Writer // progress and output; kept with the release
+	// Options are the release's options (script targets: DINGOPS_OPT_<NAME>).
+	Options  []OptionValue
+	Artifact Artifact
+	Previous Artifact  // what was live before, for reverting a failed rollout
+	Log      io.Writer // progress and output; kept with the release
 }
 
 // Builder builds a release from a branch.
@@ -218,6 +220,8 @@ type BuildRequest struct {
 	ReleaseID ReleaseID
 	Version   int
 	Requester string
+	// Options are the release options, passed as extra build parameters.
+	Options []OptionValue
 }
 
 // BuildResult is what a successful build produced.

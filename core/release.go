@@ -22,6 +22,12 @@ func (e *Engine) RequestRelease(ctx context.Context, req ReleaseRequest) (Plan, 
 		return Plan{}, err
 	}
 	refusal := e.releaseGates(ctx, app, req)
+	opts, bad := ResolveOptions(app.Name, app.Options, req.Options)
+	if bad != nil {
+		// Options are checked first and alone: nothing else is asked of
+		// the repository until what was typed is right.
+		return Plan{}, e.refused(ctx, req.Actor, app.Name, 0, bad)
+	}
 	report, warn, err := e.branchCheck(ctx, app, req.Branch, p.Live, refusal)
 	if err != nil {
 		return Plan{}, err
@@ -37,6 +43,7 @@ func (e *Engine) RequestRelease(ctx context.Context, req ReleaseRequest) (Plan, 
 	rel := e.newRelease(app, req.Actor, KindRelease, req.Urgent, req.Reason)
 	rel.Branch, rel.Commit, rel.Commits, rel.Changes = req.Branch, report.Commit, p.Commits, p.Changes
 	rel.Warnings = warn
+	rel.Options, rel.Requirement = opts, e.branchRequirement(ctx, app.Name, req.Branch)
 	return e.create(ctx, app, req.Actor, rel, p)
 }
 

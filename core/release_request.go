@@ -7,4 +7,7 @@ type ReleaseRequest struct {
 	Branch string
 	Reason string
 	Urgent bool
+	// Options are the key=value pairs typed after the branch, unchecked;
+	// RequestRelease validates them against the app's OptionSpecs.
+	Options []OptionValue
 }

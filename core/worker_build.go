@@ -52,7 +52,7 @@ func (w *Worker) startBuild(ctx context.Context, r Release) (Release, error) {
 	if ref != nil {
 		return r, w.fail(ctx, r, ref.Error(), "")
 	}
-	buildRef, err := w.e.cfg.Builder.Start(ctx, BuildRequest{App: r.App, Job: app.Job, Branch: r.Branch, Commit: r.Commit,
+	buildRef, err := w.e.cfg.Builder.Start(ctx, BuildRequest{App: r.App, Job: app.Job, Branch: r.Branch, Commit: r.Commit, Options: r.Options,
 		ReleaseID: r.ID, Version: r.Version, Requester: r.Requester})
 	if err != nil {
 		return r, w.fail(ctx, r, fmt.Sprintf("starting build: %v", err), "")

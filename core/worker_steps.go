@@ -82,7 +82,7 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 			return w.succeed(ctx, r, log)
 		}
 	}
-	req := DeployRequest{App: r.App, ReleaseID: r.ID, Version: r.Version, Kind: r.Kind, Requester: r.Requester,
+	req := DeployRequest{App: r.App, ReleaseID: r.ID, Version: r.Version, Kind: r.Kind, Requester: r.Requester, Options: r.Options,
 		Artifact: r.Artifact, Log: log}
 	if err := d.Deploy(ctx, req); err != nil {
 		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {

@@ -32,6 +32,8 @@ type releaseRow struct {
 	CommitSHA       string `bun:"commit_sha"`
 	Commits         string `bun:"commits"`
 	Warnings        string `bun:"warnings"`
+	Options         string `bun:"options"`
+	Requirement     string `bun:"requirement"`
 	ApprovalsNeeded int    `bun:"approvals_needed"`
 	ExpiresAt       int64  `bun:"expires_at"`
 	BuildRef        string `bun:"build_ref"`
@@ -91,7 +93,7 @@ func toReleaseRow(r core.Release) releaseRow {
 		b, _ := json.Marshal(r.Warnings)
 		warnings = string(b)
 	}
-	return releaseRow{ID: int64(r.ID), Warnings: warnings, App: r.App, Version: r.Version, Kind: string(r.Kind), RollbackOf: r.RollbackOf,
+	row := releaseRow{ID: int64(r.ID), Warnings: warnings, App: r.App, Version: r.Version, Kind: string(r.Kind), RollbackOf: r.RollbackOf,
 		Status: string(r.Status), ArtifactKind: string(r.Artifact.Kind), ArtifactRef: r.Artifact.Ref,
 		ArtifactDigest: r.Artifact.Digest, ArtifactDisplay: r.Artifact.Display, Requester: r.Requester,
 		Reason: r.Reason, Urgent: r.Urgent, OriginMsgID: r.OriginMsgID, ChatID: r.ChatID, Branch: r.Branch,
@@ -99,6 +101,8 @@ func toReleaseRow(r core.Release) releaseRow {
 		BuildRef: r.BuildRef, Output: r.Output, Error: r.Error, RolledBack: r.RolledBack,
 		RolledBackBy: int64(r.RolledBackBy), CreatedAt: ms(r.CreatedAt), UpdatedAt: ms(r.UpdatedAt),
 		DecidedAt: ms(r.DecidedAt), StartedAt: ms(r.StartedAt), FinishedAt: ms(r.FinishedAt)}
+	row.Options, row.Requirement = encodeExtras(r)
+	return row
 }
 
 func (w releaseRow) release() core.Release {
@@ -107,7 +111,7 @@ func (w releaseRow) release() core.Release {
 	if w.Warnings != "" {
 		_ = json.Unmarshal([]byte(w.Warnings), &warnings)
 	}
-	return core.Release{ID: core.ReleaseID(w.ID), Warnings: warnings, App: w.App, Version: w.Version, Kind: core.Kind(w.Kind),
+	rel := core.Release{ID: core.ReleaseID(w.ID), Warnings: warnings, App: w.App, Version: w.Version, Kind: core.Kind(w.Kind),
 		RollbackOf: w.RollbackOf, Status: core.Status(w.Status),
 		Artifact: core.Artifact{Kind: core.TargetKind(w.ArtifactKind), Ref: w.ArtifactRef, Digest: w.ArtifactDigest,
 			Display: w.ArtifactDisplay},
@@ -117,6 +121,8 @@ func (w releaseRow) release() core.Release {
 		RolledBack: w.RolledBack, RolledBackBy: core.ReleaseID(w.RolledBackBy), CreatedAt: fromMS(w.CreatedAt),
 		UpdatedAt: fromMS(w.UpdatedAt), DecidedAt: fromMS(w.DecidedAt), StartedAt: fromMS(w.StartedAt),
 		FinishedAt: fromMS(w.FinishedAt)}
+	rel.Options, rel.Requirement = w.decodeExtras()
+	return rel
 }
 
 func (a approvalRow) approval() core.Approval {

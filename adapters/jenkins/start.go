@@ -79,7 +79,7 @@ func (b *Builder) Start(ctx context.Context, req core.BuildRequest) (string, err
 	if req.ReleaseID <= 0 {
 		return "", fmt.Errorf("starting a build of %s: no release id to tag it with", req.Job)
 	}
-	ref, found, err := b.findTagged(ctx, req.Job, req.ReleaseID)
+	ref, found, err := b.findTagged(ctx, req.Job, req.ReleaseID, req.Options)
 	if err != nil {
 		return "", fmt.Errorf("looking for the build of release %s: %w", req.ReleaseID, err)
 	}
@@ -95,7 +95,7 @@ func (b *Builder) Start(ctx context.Context, req core.BuildRequest) (string, err
 // between is then found as a build). A job that does not declare the tag
 // parameter is refused: Jenkins would drop the tag, and a restarted worker
 // could not find the build.
-func (b *Builder) findTagged(ctx context.Context, job string, release core.ReleaseID) (Ref, bool, error) {
+func (b *Builder) findTagged(ctx context.Context, job string, release core.ReleaseID, opts []core.OptionValue) (Ref, bool, error) {
 	var q struct {
 		Items []queueItem `json:"items"`
 	}
@@ -122,6 +122,9 @@ func (b *Builder) findTagged(ctx context.Context, job string, release core.Relea
 		return Ref{}, false, fmt.Errorf("job %s does not declare the string parameter %s (nor the other DINGOPS_* ones): "+
 			"Jenkins would drop the release tag; if the Jenkinsfile declares them, Jenkins registers them only when the job "+
 			"has run once: run it once by hand (Build Now), then ask again", job, ParamReleaseID)
+	}
+	if err := j.declaresOptions(job, opts); err != nil {
+		return Ref{}, false, err
 	}
 	return Ref{}, false, nil
 }
@@ -176,7 +179,7 @@ func (b *Builder) triggerTagged(ctx context.Context, req core.BuildRequest) (str
 		if serr := sleep(ctx, bo.next()); serr != nil {
 			return "", fmt.Errorf("%w (then: %w)", err, serr)
 		}
-		ref, found, ferr := b.findTagged(ctx, req.Job, req.ReleaseID)
+		ref, found, ferr := b.findTagged(ctx, req.Job, req.ReleaseID, req.Options)
 		if ferr != nil {
 			return "", errors.Join(err, fmt.Errorf("looking for the build afterwards: %w", ferr))
 		}
@@ -195,6 +198,9 @@ func (b *Builder) trigger(ctx context.Context, req core.BuildRequest) (int64, er
 		ParamVersion: {strconv.Itoa(req.Version)}, ParamRequester: {req.Requester},
 		ParamReleaseID: {strconv.FormatInt(int64(req.ReleaseID), 10)},
 		"delay":        {"0sec"},
+	}
+	for _, o := range req.Options {
+		form.Set(o.Name, o.Value)
 	}
 	endpoint := jobPath(req.Job) + "/buildWithParameters"
 	r, err := b.post(ctx, endpoint, nil, form)

@@ -33,7 +33,11 @@ func (e *emulators) addJobs() error {
 		"mini": {Duration: buildTime, Console: console("npm ci", "npm run build:mini", "miniprogram-ci upload --agent "+agentID), ArtifactFunc: e.buildMini},
 	}
 	for app, job := range jobs() {
-		if err := e.jenkins.AddJob(job, jenkinsemu.JobOptions{Outcome: outcomes[app]}); err != nil {
+		o := jenkinsemu.JobOptions{Outcome: outcomes[app]}
+		if app == "web" { // web's release option (playground.yaml) is a job parameter
+			o.Parameters = append(jenkinsemu.DingopsParameters(), "cdn_refresh")
+		}
+		if err := e.jenkins.AddJob(job, o); err != nil {
 			return err
 		}
 	}

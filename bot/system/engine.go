@@ -30,6 +30,9 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, p.log); err != nil {
 		return err
 	}
+	if cut, ok := ecfg.Source.(core.BranchCutter); ok { // the git mirror also cuts /branch
+		ecfg.Cutter, ecfg.Branches = cut, s
+	}
 	if sys.Engine, err = core.NewEngine(ecfg); err != nil {
 		return err
 	}
@@ -39,6 +42,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		bcfg.ChatNames[c.ConversationID] = name
 	}
 	bcfg.Engine, bcfg.Releaser, bcfg.Alerts = sys.Engine, sys.Engine, sys.Engine
+	bcfg.Brancher = sys.Engine
 	sys.Bot, err = bot.New(bcfg)
 	return err
 }
@@ -63,6 +67,7 @@ func coreApps(cfg *configs.Config) []*core.App {
 			}
 		}
 		sort.Strings(app.Sets)
+		app.Options, app.Requirements = releaseOptions(a), requirementPatterns(a.Requirements, cfg.Requirements)
 		out = append(out, app)
 	}
 	return out

@@ -31,6 +31,7 @@ type card struct {
 type cardRow struct {
 	Label, Value string
 	Tone         string // optional value colour
+	Href         string // optional: the value links here (a requirement)
 }
 
 type cardLink struct{ Text, Href string }
@@ -207,7 +208,7 @@ func releaseRows(v *view, r core.Release) []cardRow {
 		add("history.reason", r.Reason)
 	}
 	add("history.commit", short(r.Commit, 12))
-	return rows
+	return append(rows, releaseExtraRows(v, r)...)
 }
 
 func approvals(v *view, as []core.Approval) string {

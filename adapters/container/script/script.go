@@ -88,6 +88,7 @@ func (d *Deployer) env(a core.Artifact, req *core.DeployRequest) []string {
 	if req != nil {
 		env = append(env, "DINGOPS_VERSION="+strconv.Itoa(req.Version), "DINGOPS_RELEASE_ID="+strconv.FormatInt(int64(req.ReleaseID), 10),
 			"DINGOPS_KIND="+string(req.Kind), "DINGOPS_REQUESTER="+req.Requester)
+		env = append(env, optionEnv(req.Options)...)
 	}
 	return env
 }

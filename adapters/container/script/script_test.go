@@ -113,3 +113,15 @@ func TestMinimalEnvironment(t *testing.T) {
 	assert.NotContains(t, log.String(), "canary")
 	assert.False(t, got["UNSET"])
 }
+
+func TestReleaseOptionsReachTheCommand(t *testing.T) {
+	d, err := script.New(script.Config{App: "web", Dir: t.TempDir(),
+		Command: []string{"sh", "-c", `echo "env=$DINGOPS_OPT_ENV cdn=$DINGOPS_OPT_CDN_ON"`}}, nil)
+	require.NoError(t, err)
+	var log captured
+	err = d.Deploy(context.Background(), core.DeployRequest{App: "web", ReleaseID: 3, Version: 1, Kind: core.KindRelease,
+		Artifact: core.Artifact{Kind: core.TargetContainer, Ref: "reg/web:v1"}, Log: &log,
+		Options: []core.OptionValue{{Name: "env", Value: "staging"}, {Name: "cdn_on", Value: "true"}}})
+	require.NoError(t, err)
+	assert.Contains(t, log.String(), "env=staging cdn=true")
+}

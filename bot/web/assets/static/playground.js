@@ -18,12 +18,14 @@
   let me = users[localStorage.getItem("pg-as")] ? localStorage.getItem("pg-as") : cfg.users[0].id;
   let source = null;
 
-  // inline renders **bold**, `code` and [text](url) (as text) safely.
+  // inline renders **bold**, `code` and [text](url) safely: a link only
+  // for an http(s) URL (a requirement on a card), as text otherwise.
   function inline(s) {
     return s.split(/(\*\*[^*]+\*\*|`[^`]+`|\[[^\]]+\]\([^)]+\))/).filter(Boolean).map((p) => {
       if (p.startsWith("**") && p.endsWith("**") && p.length > 4) return el("strong", {}, p.slice(2, -2));
       if (p.startsWith("`") && p.endsWith("`") && p.length > 2) return el("code", {}, p.slice(1, -1));
       const link = /^\[([^\]]+)\]\(([^)]+)\)$/.exec(p);
+      if (link && /^https?:\/\//.test(link[2])) return el("a", {href: link[2], target: "_blank", rel: "noopener noreferrer"}, link[1]);
       return link ? link[1] : p;
     });
   }
