@@ -93,5 +93,5 @@ func (e *Engine) PlanOf(ctx context.Context, r Release) (Plan, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return p, fmt.Errorf("reading what is live for %s: %w", r.App, err)
 	}
-	return p, nil
+	return p, e.offerRollback(ctx, &p)
 }
