@@ -135,7 +135,7 @@ func (p *Playground) send(w http.ResponseWriter, r *http.Request) {
 type clickBody struct {
 	As     string `json:"as"`
 	Card   string `json:"card"`   // outTrackId
-	Action string `json:"action"` // approve or reject
+	Action string `json:"action"` // approve, reject or rollback
 }
 
 func (b *clickBody) who() string { return b.As }
@@ -155,17 +155,23 @@ func (p *Playground) click(w http.ResponseWriter, r *http.Request) {
 	case !found || c.SpaceID != chatID:
 		fail(w, http.StatusNotFound, "no card "+b.Card+" in the group")
 		return
-	case b.Action != "approve" && b.Action != "reject":
-		fail(w, http.StatusBadRequest, "the card's buttons are approve and reject")
+	case b.Action != "approve" && b.Action != "reject" && b.Action != "rollback":
+		fail(w, http.StatusBadRequest, "the card's buttons are approve, reject and rollback")
 		return
-	case c.Data["buttons"] != "show":
+	case b.Action == "rollback" && c.Data["rollback_button"] != "show":
+		fail(w, http.StatusConflict, "the card shows no Roll back button now")
+		return
+	case b.Action != "rollback" && c.Data["buttons"] != "show":
 		fail(w, http.StatusConflict, "the card shows no buttons now")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
-	res, err := p.emu.dt.ClickCard(ctx, dingtalkemu.Click{OutTrackID: c.OutTrackID, UserID: u.ID,
-		Params: map[string]any{"action": b.Action, "release_id": c.Data["release_id"]}})
+	params := map[string]any{"action": b.Action, "release_id": c.Data["release_id"]}
+	if b.Action == "rollback" { // the shipped template's rollback button sends both ids
+		params["suggestion_id"] = c.Data["suggestion_id"]
+	}
+	res, err := p.emu.dt.ClickCard(ctx, dingtalkemu.Click{OutTrackID: c.OutTrackID, UserID: u.ID, Params: params})
 	if err != nil {
 		fail(w, http.StatusBadGateway, err.Error())
 		return
