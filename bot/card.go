@@ -117,7 +117,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	if r.BuildRef != "" {
 		rows = append(rows, [2]string{b.t(lang, "card.build"), r.BuildRef})
 	}
-	return rows
+	return append(rows, b.visibleRows(lang, p)...)
 }
 
 func (b *Bot) releasedBy(lang string, r core.Release) string {

@@ -17,6 +17,8 @@ func (b *Bot) EventLine(lang string, ev core.Event) string {
 		return b.t(lang, "progress.failed", "release", r.Label(), "error", firstLine(r.Error))
 	case core.StepUnknown:
 		return b.t(lang, "progress.unknown", "release", r.Label(), "error", firstLine(r.Error))
+	case core.StepVisible:
+		return "" // shown on the card (card_visible.go), not as a line
 	case core.StepProgress:
 		if ev.Message == "" {
 			return ""

@@ -39,6 +39,9 @@ type Config struct {
 	Wake func(ReleaseID)
 	// Alerts keeps alerts and rollback suggestions; nil refuses alerts.
 	Alerts AlertStore
+	// Observe, when set, receives each confirmed deploy's switch → served
+	// time (the deploy → user-visible histogram, per app and target kind).
+	Observe func(r Release, switchToServed time.Duration)
 }
 
 // Engine records intent and decides; the Worker acts on it.
@@ -47,6 +50,7 @@ type Engine struct {
 	apps  map[string]*App
 	names []string
 	log   *slog.Logger
+	vis   visibleState // how far recent deploys reached users (visible.go)
 }
 
 // NewEngine checks cfg and builds an engine.

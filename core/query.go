@@ -93,5 +93,6 @@ func (e *Engine) PlanOf(ctx context.Context, r Release) (Plan, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return p, fmt.Errorf("reading what is live for %s: %w", r.App, err)
 	}
+	p.Visible = e.vis.get(r.ID)
 	return p, e.offerRollback(ctx, &p)
 }

@@ -35,6 +35,9 @@ type Plan struct {
 	// would go back to now; nil when nothing would or a request is active,
 	// which hides the card's Roll back button (PlanOf, oneclick.go).
 	RollbackTo *Release
+	// Visible is how far a finished deploy reached users (visible.go); nil
+	// when unknown.
+	Visible *Visibility
 }
 
 // Mismatch reports whether the target and the store disagree about what is live.
