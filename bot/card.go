@@ -19,18 +19,22 @@ type Card struct {
 	Markdown  string
 	Mentions  []string // approvers to @-mention while pending
 	Params    map[string]string
+	// RollbackTo is what the card's Roll back button (or the /rollback
+	// hint in markdown) goes back to; nil hides both (card_rollback.go).
+	RollbackTo *core.Release
 }
 
 // CardParam names the template variables; docs/dingtalk-setup.md lists them.
 var CardParams = []string{"title", "release_id", "app", "version", "kind", "status", "status_text", "urgent",
 	"live", "target", "requester", "reason", "approvals", "expires", "commits", "progress", "result", "body",
-	"buttons", "approve_text", "reject_text"}
+	"buttons", "approve_text", "reject_text", "rollback_button", "rollback_text", "suggestion_id"}
 
 // card renders a plan's card; progress is the latest progress line, if any.
 func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 	r := p.Release
 	f := b.fmt(lang)
-	c := &Card{ReleaseID: r.ID, App: r.App, Status: r.Status, Pending: r.Status == core.StatusPendingApproval}
+	c := &Card{ReleaseID: r.ID, App: r.App, Status: r.Status, Pending: r.Status == core.StatusPendingApproval,
+		RollbackTo: p.RollbackTo}
 	c.Title = b.t(lang, "card.title."+string(r.Kind), "release", r.Label())
 	if r.Urgent {
 		c.Title = b.t(lang, "word.urgent") + " " + c.Title
@@ -69,6 +73,9 @@ func (b *Bot) cardMarkdown(lang string, c *Card, rows [][2]string, progress, res
 	}
 	if c.Pending {
 		fmt.Fprintf(&md, "\n%s\n", b.t(lang, b.withButtons("card.instructions"), "id", int64(c.ReleaseID)))
+	}
+	if hint := b.rollbackHint(lang, c); hint != "" {
+		fmt.Fprintf(&md, "\n%s\n", hint)
 	}
 	if lang == "en" {
 		return strings.ReplaceAll(md.String(), "**：", "**: ")
@@ -119,7 +126,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	if r.BuildRef != "" {
 		rows = append(rows, [2]string{b.t(lang, "card.build"), r.BuildRef})
 	}
-	return rows
+	return append(rows, b.visibleRows(lang, p)...)
 }
 
 func (b *Bot) releasedBy(lang string, r core.Release) string {
@@ -211,7 +218,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 	if c.Pending {
 		buttons = "show"
 	}
-	return fitParams(map[string]string{
+	return fitParams(b.rollbackParams(lang, c, map[string]string{
 		"title": c.Title, "release_id": strconv.FormatInt(int64(r.ID), 10), "app": r.App,
 		"version": strconv.Itoa(r.Version), "kind": string(r.Kind), "status": string(r.Status),
 		"status_text": get(b.t(lang, "card.status")), "urgent": strconv.FormatBool(r.Urgent),
@@ -221,7 +228,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 		"progress": progress, "result": b.fitResult(lang, r, result), "body": b.cardBody(lang, p, c, rows, progress),
 		"buttons":      buttons,
 		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
-	})
+	}))
 }
 
 func commitList(cs []core.Commit) string {

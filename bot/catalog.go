@@ -16,7 +16,7 @@ type Catalog struct {
 
 // NewCatalog loads the built-in catalogue.
 func NewCatalog() *Catalog {
-	return &Catalog{text: withBranches(withAlerts(map[string]map[string]string{"zh": catalogZH, "en": catalogEN}))}
+	return &Catalog{text: withRollback(withBranches(withAlerts(map[string]map[string]string{"zh": catalogZH, "en": catalogEN})))}
 }
 
 // Languages lists the languages the catalogue has.

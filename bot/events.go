@@ -21,6 +21,8 @@ func (b *Bot) eventLine(lang string, ev core.Event) string {
 		return b.t(lang, "progress.unknown", "release", r.Label(), "error", firstLine(r.Error))
 	case core.StepRejected:
 		return b.rejectedLine(lang, r)
+	case core.StepVisible:
+		return "" // shown on the card (card_visible.go), not as a line
 	case core.StepProgress:
 		if ev.Message == "" {
 			return ""

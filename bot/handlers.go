@@ -49,6 +49,9 @@ func handleRollback(ctx context.Context, b *Bot, m Message, c *Command) Response
 	if c.Suggestion != 0 {
 		return b.acceptSuggestion(ctx, m, c.Suggestion)
 	}
+	if c.ID != 0 {
+		return b.rollbackFromCard(ctx, m, c.ID)
+	}
 	lang := b.lang(m)
 	if _, ref := b.appFor(m, c.App); ref != nil {
 		return b.fail(ctx, lang, ref)

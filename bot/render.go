@@ -57,6 +57,9 @@ func (b *Bot) statusBlock(lang string, st core.AppStatus) string {
 		at := st.Live.FinishedAt
 		lines = append(lines, b.t(lang, "status.live", "version", st.Live.Version, "artifact", st.Live.Artifact.Label(),
 			"by", st.Live.Requester, "at", at))
+		for _, row := range b.visibleRows(lang, core.Plan{Release: *st.Live, Visible: st.LiveVisible}) {
+			lines = append(lines, row[0]+map[bool]string{true: ": ", false: "："}[lang == "en"]+row[1])
+		}
 	} else {
 		lines = append(lines, b.t(lang, "status.live_none"))
 	}

@@ -96,7 +96,7 @@ func (b *Bot) suggestionParams(lang string, v core.SuggestionView, c *Card, rows
 		"target": b.releasedBy(lang, v.Target), "requester": "", "reason": rows[1][1], "approvals": "", "expires": "",
 		"commits": "", "progress": "", "result": result, "body": c.Markdown, "buttons": "hide",
 		"approve_text": b.t(lang, "card.approve"), "reject_text": b.t(lang, "card.reject"),
-		"suggestion_id": strconv.FormatInt(s.ID, 10), "suggest_button": button,
+		"suggestion_id": strconv.FormatInt(s.ID, 10), "suggest_button": button, "rollback_button": button,
 		"rollback_text": b.t(lang, "suggest.button", "target", s.Target),
 	}
 }

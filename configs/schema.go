@@ -203,9 +203,12 @@ type Policy struct {
 
 // Approval is who must approve one kind of request.
 type Approval struct {
-	Approvals    *int     `yaml:"approvals"`
-	SelfApproval bool     `yaml:"self_approval"`
-	Expiry       Duration `yaml:"expiry"`
+	Approvals    *int `yaml:"approvals"`
+	SelfApproval bool `yaml:"self_approval"`
+	// OneClick: an approver's click on a card's Roll back button also
+	// approves, when one approval is needed (docs/policy.md).
+	OneClick bool     `yaml:"one_click"`
+	Expiry   Duration `yaml:"expiry"`
 }
 
 // Target is where an app runs: its kind and exactly one section of that

@@ -24,6 +24,7 @@ type OSS struct {
 	ContentType     string   `yaml:"content_type"`  // default application/json
 	Timeout         Duration `yaml:"timeout"`       // default 10s
 	CDN             *CDN     `yaml:"cdn"`
+	Confirm         *Confirm `yaml:"confirm"` // optional: follow a deploy to its users
 }
 
 // CDN refreshes the fixed key's URL after a switch.
@@ -67,6 +68,9 @@ func (o *OSS) validate(v *validator, p string) {
 		c.AccessKeyID = def(c.AccessKeyID, o.AccessKeyID)
 		c.AccessKeySecEnv = def(c.AccessKeySecEnv, o.AccessKeySecEnv)
 		c.AccessKeySecret = v.secret(p+".cdn.access_key_secret_env", c.AccessKeySecEnv, true)
+	}
+	if o.Confirm != nil {
+		o.Confirm.validate(v, p+".confirm")
 	}
 }
 

@@ -50,9 +50,12 @@ type Policy struct {
 
 // ApprovalPolicy is who must approve one kind of request.
 type ApprovalPolicy struct {
-	Approvals    int           // distinct approvers needed; 0 = none
-	SelfApproval bool          // the requester may be one of them
-	Expiry       time.Duration // pending longer than this → expired
+	Approvals    int  // distinct approvers needed; 0 = none
+	SelfApproval bool // the requester may be one of them
+	// OneClick lets an approver who files a rollback with a card's Roll back
+	// button approve it with the same click, when one approval is needed.
+	OneClick bool
+	Expiry   time.Duration // pending longer than this → expired
 }
 
 // DefaultPolicy is the policy of an app that configures none: a rollback

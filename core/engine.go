@@ -46,6 +46,9 @@ type Config struct {
 	// Cutter and Branches serve /branch; nil refuses it.
 	Cutter   BranchCutter
 	Branches BranchStore
+	// Observe, when set, receives each confirmed deploy's switch → served
+	// time (the deploy → user-visible histogram, per app and target kind).
+	Observe func(r Release, switchToServed time.Duration)
 	// Redactor masks secrets in everything the engine stores or tells:
 	// release errors and output, progress lines, audit details. Optional.
 	Redactor Redactor
@@ -62,6 +65,7 @@ type Engine struct {
 	apps  map[string]*App
 	names []string
 	log   *slog.Logger
+	vis   visibleState // how far recent deploys reached users (visible.go)
 }
 
 // NewEngine checks cfg and builds an engine.

@@ -16,6 +16,9 @@ type AppStatus struct {
 	Unknown      *Release // a release whose deploy outcome is not known yet
 	Locks        []Lock
 	Window       *Reason // why releases are closed now, if they are
+	// LiveVisible is how far the live release reached users (visible.go);
+	// nil when unknown.
+	LiveVisible *Visibility
 }
 
 // Status reports what is live, what is running and what holds the app.
@@ -29,6 +32,9 @@ func (e *Engine) Status(ctx context.Context, appName string) (AppStatus, error) 
 		return AppStatus{}, err
 	}
 	st := AppStatus{App: app, Live: p.Live, LiveArtifact: p.LiveArtifact, LiveErr: p.LiveErr, Unknown: p.Unknown}
+	if p.Live != nil {
+		st.LiveVisible = e.vis.get(p.Live.ID)
+	}
 	if a, err := e.cfg.Releases.Active(ctx, app.Name); err == nil {
 		st.Active = &a
 	} else if !errors.Is(err, ErrNotFound) {
@@ -93,5 +99,6 @@ func (e *Engine) PlanOf(ctx context.Context, r Release) (Plan, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return p, fmt.Errorf("reading what is live for %s: %w", r.App, err)
 	}
-	return p, nil
+	p.Visible = e.vis.get(r.ID)
+	return p, e.offerRollback(ctx, &p)
 }

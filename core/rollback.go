@@ -14,6 +14,9 @@ type RollbackRequest struct {
 	Version int
 	Reason  string
 	Urgent  bool
+	// OneClick: filed by a card's Roll back button; with the policy's
+	// one_click the clicker's approval is recorded at once (oneclick.go).
+	OneClick bool
 }
 
 // Plan is a request as the approval card shows it: what is live, what will
@@ -29,6 +32,13 @@ type Plan struct {
 	Warnings     []Reason     // accepted by policy but worth showing
 	Repeat       bool         // the message was seen before: no new request made
 	Unknown      *Release     // a release whose outcome could not be read yet
+	// RollbackTo is, on a finished release's card, what /rollback <app>
+	// would go back to now; nil when nothing would or a request is active,
+	// which hides the card's Roll back button (PlanOf, oneclick.go).
+	RollbackTo *Release
+	// Visible is how far a finished deploy reached users (visible.go); nil
+	// when unknown.
+	Visible *Visibility
 }
 
 // Mismatch reports whether the target and the store disagree about what is live.
@@ -87,7 +97,11 @@ func (e *Engine) requestRollback(ctx context.Context, req RollbackRequest, noApp
 	if noApproval {
 		rel.Status, rel.ApprovalsNeeded, rel.DecidedAt, rel.ExpiresAt = StatusApproved, 0, rel.CreatedAt, time.Time{}
 	}
-	return e.create(ctx, app, req.Actor, rel, p)
+	p, err = e.create(ctx, app, req.Actor, rel, p)
+	if err != nil || p.Repeat || !req.OneClick {
+		return p, err
+	}
+	return e.oneClick(ctx, app, req.Actor, p)
 }
 
 // gateRequest runs the checks every request shares: permission, an

@@ -93,7 +93,12 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 	if err := w.hook(r.ID, StepSucceeded); err != nil {
 		return err
 	}
-	return w.succeed(ctx, r, log)
+	switched := w.e.Now()
+	if err := w.succeed(ctx, r, log); err != nil {
+		return err
+	}
+	w.e.confirmVisible(r, d, switched)
+	return nil
 }
 
 func (w *Worker) succeed(ctx context.Context, r Release, log *progressLog) error {

@@ -156,6 +156,7 @@ func (d *Deployer) refresh(ctx context.Context, app string, a core.Artifact, log
 		logf(log, "%s", e.Error())
 		return e
 	}
+	d.tasks.Store(a.Ref, task) // followed by ConfirmVisible
 	logf(log, "CDN refresh of %s submitted (task %s)", d.cfg.CDN.URL, task)
 	d.cfg.Logger.Info("CDN refresh submitted", "app", app, "url", d.cfg.CDN.URL, "task", task)
 	return nil

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/aliyun/aliyun-oss-go-sdk/oss"
 
@@ -32,12 +33,14 @@ type Deployer struct {
 	cfg    Config
 	bucket bucketAPI
 	cdn    cacheRefresher
+	tasks  sync.Map // artifact ref → its last CDN refresh task id
 }
 
 var (
 	_ core.Deployer         = (*Deployer)(nil)
 	_ core.ArtifactResolver = (*Deployer)(nil)
 	_ core.DeployVerifier   = (*Deployer)(nil)
+	_ core.UserVisible      = (*Deployer)(nil)
 )
 
 // New makes a deployer over bucket (an *oss.Bucket). cdn refreshes the

@@ -33,6 +33,9 @@ const (
 type Config struct {
 	// App names the app in messages.
 	App string
+	// Confirm, when set, polls public URLs after a deploy until users are
+	// served the new manifest (confirm.go); nil confirms nothing.
+	Confirm *ConfirmConfig
 	// Endpoint is the OSS endpoint, e.g. https://oss-cn-hangzhou.aliyuncs.com.
 	Endpoint string
 	// Region is the bucket's region, e.g. cn-hangzhou; required for V4.

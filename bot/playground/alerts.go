@@ -180,12 +180,15 @@ func (p *Playground) alert(w http.ResponseWriter, r *http.Request) {
 // back button carries suggestion_id.
 func buttonParams(c dingtalkemu.Card, action string) (map[string]any, int, string) {
 	switch {
-	case action == "rollback" && c.Data["suggest_button"] == "show":
-		return map[string]any{"action": action, "suggestion_id": c.Data["suggestion_id"]}, 0, ""
+	case action == "rollback" && (c.Data["suggest_button"] == "show" || c.Data["rollback_button"] == "show"):
+		// The shipped template's roll back button sends both ids: a
+		// suggestion card's has a suggestion id, a finished release card's not.
+		return map[string]any{"action": action, "release_id": c.Data["release_id"],
+			"suggestion_id": c.Data["suggestion_id"]}, 0, ""
 	case action == "rollback":
 		return nil, http.StatusConflict, "the card shows no roll back button now"
 	case action != "approve" && action != "reject":
-		return nil, http.StatusBadRequest, "the card's buttons are approve, reject and (on a suggestion) rollback"
+		return nil, http.StatusBadRequest, "the card's buttons are approve, reject and rollback"
 	case c.Data["buttons"] != "show":
 		return nil, http.StatusConflict, "the card shows no buttons now"
 	}

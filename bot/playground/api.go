@@ -137,7 +137,7 @@ func (p *Playground) send(w http.ResponseWriter, r *http.Request) {
 type clickBody struct {
 	As     string `json:"as"`
 	Card   string `json:"card"`   // outTrackId
-	Action string `json:"action"` // approve or reject; rollback on a suggestion card
+	Action string `json:"action"` // approve, reject or rollback
 }
 
 func (b *clickBody) who() string { return b.As }

@@ -56,6 +56,9 @@ func (t *Transport) answerClick(ctx context.Context, data []byte) *card.CardResp
 		t.log.WarnContext(ctx, "refusing a card click", "card", k.OutTrackID, "user", k.UserID, "err", err)
 		return private(t.badClickText(tg.lang, k, err))
 	}
+	if k.Action == bot.CmdRollback {
+		return t.answerRollback(ctx, k, tg)
+	}
 	decided := false
 	t.notifier.hold(k.ReleaseID)
 	defer func() { t.notifier.settle(k.ReleaseID, decided) }()

@@ -80,7 +80,10 @@ func readParams(k Click, params map[string]json.RawMessage) (Click, error) {
 	case string(bot.CmdApprove), string(bot.CmdReject):
 		k.Action = bot.Name(action)
 	case string(bot.CmdRollback):
-		return readSuggestion(k, params)
+		if !isReleaseRollback(params) {
+			return readSuggestion(k, params)
+		}
+		k.Action = bot.CmdRollback
 	default:
 		return k, &BadClick{Field: BadAction, Got: action}
 	}

@@ -42,6 +42,10 @@ func newNotifier(t *Transport) *Notifier {
 // Notify queues ev and returns at once.
 func (n *Notifier) Notify(_ context.Context, ev core.Event) {
 	id := ev.Release.ID
+	if ev.Step == core.StepVisible {
+		n.refresh(id) // the release is unchanged: re-render its cards, tell no one
+		return
+	}
 	n.mu.Lock()
 	if ev.Step == core.StepProgress && ev.Message != "" {
 		n.progress[id] = ev.Message

@@ -16,6 +16,13 @@ import (
 // BadSuggestion names a rollback button without a usable suggestion id.
 const BadSuggestion = "suggestion_id"
 
+// isReleaseRollback tells the Roll back button of a release card (no
+// suggestion id, a release id) from a suggestion card's: the shipped
+// template has one rollback button for both (bot/card_rollback.go).
+func isReleaseRollback(params map[string]json.RawMessage) bool {
+	return strings.TrimSpace(scalar(params["suggestion_id"])) == "" && strings.TrimSpace(scalar(params["release_id"])) != ""
+}
+
 // readSuggestion reads the rollback button of a suggestion card.
 func readSuggestion(k Click, params map[string]json.RawMessage) (Click, error) {
 	k.Action = bot.CmdRollback

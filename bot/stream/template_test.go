@@ -70,34 +70,51 @@ func checkButtons(t *testing.T, tpl *dingtalk.Template) {
 	var actions []bot.Name
 	for _, b := range buttons {
 		assert.Equal(t, "request", b.ActionType, "button %s calls back (回传请求)", b.ID)
-		assert.True(t, hasCondition(b.Visible, dingtalk.Condition{Variable: "buttons", Op: "equal", Value: "show"}),
-			"button %s shows only while a decision is possible", b.ID)
-		params := map[string]string{}
-		for _, p := range b.Params {
-			switch p.Type {
-			case "fixed":
-				params[p.Name] = p.Value
-			case "variable":
-				require.Contains(t, tpl.Variables, p.Variable, "button %s param %s", b.ID, p.Name)
-				params[p.Name] = "4" // the variable's value on a card of release #4
-			}
+		params := buttonParams(t, tpl, b)
+		shownBy := "buttons" // the decision buttons show while a decision is possible
+		if params["action"] == string(bot.CmdRollback) {
+			shownBy = "rollback_button" // the Roll back button of finished and suggestion cards
 		}
-		for _, p := range b.Params {
-			if p.Name == "release_id" {
-				assert.Equal(t, "variable", p.Type, "a typed ${release_id} arrives literally: bind it as a variable")
-				assert.Equal(t, "release_id", p.Variable)
-			}
-			if p.Name == "action" {
-				assert.Equal(t, "fixed", p.Type, "action is a constant")
-			}
-		}
+		assert.True(t, hasCondition(b.Visible, dingtalk.Condition{Variable: shownBy, Op: "equal", Value: "show"}),
+			"button %s shows only when %s is show", b.ID, shownBy)
 		k, err := DecodeCardCallback(clickData(t, b.ActionID.Content, params))
 		require.NoError(t, err, "button %s", b.ID)
 		assert.Equal(t, bot.Name(params["action"]), k.Action)
 		assert.EqualValues(t, 4, k.ReleaseID)
 		actions = append(actions, k.Action)
+		if _, ok := params["suggestion_id"]; ok {
+			// The same button on a suggestion card, whose suggestion_id is set.
+			params["suggestion_id"] = "7"
+			k, err := DecodeCardCallback(clickData(t, b.ActionID.Content, params))
+			require.NoError(t, err, "button %s on a suggestion card", b.ID)
+			assert.Equal(t, bot.CmdRollback, k.Action)
+			assert.EqualValues(t, 7, k.Suggestion)
+		}
 	}
-	assert.ElementsMatch(t, []bot.Name{bot.CmdApprove, bot.CmdReject}, actions)
+	assert.ElementsMatch(t, []bot.Name{bot.CmdApprove, bot.CmdReject, bot.CmdRollback}, actions)
+}
+
+// buttonParams are a button's callback params as a click on the card of
+// release #4 sends them (variables hold that card's values).
+func buttonParams(t *testing.T, tpl *dingtalk.Template, b dingtalk.Button) map[string]string {
+	params := map[string]string{}
+	for _, p := range b.Params {
+		switch p.Type {
+		case "fixed":
+			params[p.Name] = p.Value
+		case "variable":
+			require.Contains(t, tpl.Variables, p.Variable, "button %s param %s", b.ID, p.Name)
+			params[p.Name] = map[string]string{"release_id": "4"}[p.Variable] // suggestion_id is "" on a release card
+		}
+		if p.Name == "release_id" || p.Name == "suggestion_id" {
+			assert.Equal(t, "variable", p.Type, "a typed ${%s} arrives literally: bind it as a variable", p.Name)
+			assert.Equal(t, p.Name, p.Variable)
+		}
+		if p.Name == "action" {
+			assert.Equal(t, "fixed", p.Type, "action is a constant")
+		}
+	}
+	return params
 }
 
 func hasCondition(v dingtalk.Visibility, want dingtalk.Condition) bool {

@@ -89,7 +89,7 @@ func members(cfg *configs.Config, teams []string) []string {
 
 func policy(p configs.Policy) core.Policy {
 	ap := func(a *configs.Approval) core.ApprovalPolicy {
-		return core.ApprovalPolicy{Approvals: *a.Approvals, SelfApproval: a.SelfApproval, Expiry: a.Expiry.Std()}
+		return core.ApprovalPolicy{Approvals: *a.Approvals, SelfApproval: a.SelfApproval, OneClick: a.OneClick, Expiry: a.Expiry.Std()}
 	}
 	return core.Policy{Rollback: ap(p.Rollback), Release: ap(p.Release), Urgent: ap(p.Urgent),
 		RollbackNeedsWindow: p.RollbackNeedsWindow, LockAfterRollback: *p.LockAfterRollback,

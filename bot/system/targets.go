@@ -71,6 +71,9 @@ func ossDeployer(app string, o *configs.OSS, log *slog.Logger) (core.Deployer, e
 		c.CDN = &oss.CDNConfig{URL: o.CDN.URL, Endpoint: o.CDN.Endpoint, AccessKeyID: o.CDN.AccessKeyID,
 			AccessKeySecret: oss.Secret(o.CDN.AccessKeySecret.Value())}
 	}
+	if o.Confirm != nil {
+		c.Confirm = &oss.ConfirmConfig{URLs: o.Confirm.URLs, Timeout: o.Confirm.Timeout.Std()}
+	}
 	return oss.Open(c)
 }
 

@@ -108,8 +108,9 @@ func (s *Server) describeRefreshTask(c *call) {
 			continue
 		}
 		for _, p := range t.Paths {
+			status, process := s.progress(t)
 			out = append(out, map[string]any{"TaskId": t.ID, "ObjectPath": p,
-				"ObjectType": strings.ToLower(t.ObjectType), "Status": "Complete", "Process": "100%",
+				"ObjectType": strings.ToLower(t.ObjectType), "Status": status, "Process": process,
 				"CreationTime": t.At.Format("2006-01-02T15:04:05Z"), "Description": ""})
 		}
 	}

@@ -25,6 +25,10 @@ type Options struct {
 	Domains []string
 	// Delay is added to every request before it is answered.
 	Delay time.Duration
+	// RefreshTime is how long a refresh task takes to take effect: until
+	// then DescribeRefreshTaskById reports it Refreshing and an Edge serves
+	// the copy it cached before (edge.go). 0 completes tasks at once.
+	RefreshTime time.Duration
 	// Clock stamps refresh tasks; nil means the wall clock. core.Clock fits.
 	Clock interface{ Now() time.Time }
 	// Addr is the listen address of Start; "" means 127.0.0.1:0.

@@ -61,8 +61,9 @@
   function card(m) {
     const d = m.card.data || {};
     if (d.kind === "suggestion") return suggestionCard(m);
-    const foot = d.buttons === "show" ? el("footer", {class: "dt-card-foot pg-card-foot"},
-      ["approve", "reject"].map((a) => el("button", {type: "button", class: "dt-btn" + (a === "approve" ? " dt-primary" : ""),
+    const actions = (d.buttons === "show" ? ["approve", "reject"] : []).concat(d.rollback_button === "show" ? ["rollback"] : []);
+    const foot = actions.length ? el("footer", {class: "dt-card-foot pg-card-foot"},
+      actions.map((a) => el("button", {type: "button", class: "dt-btn" + (a === "approve" ? " dt-primary" : ""),
         "data-action": a, onclick: (e) => click(m.card.outTrackId, a, e.target)}, d[a + "_text"] || a))) : null;
     const notice = m.card.notice ? el("p", {class: "pg-notice", "data-private": me},
       el("span", {class: "pg-tag"}, T("only_you")), m.card.notice) : null;
