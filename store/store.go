@@ -148,6 +148,15 @@ func (s *Store) Close() error {
 // and to health checks.
 func (s *Store) DB() *bun.DB { return s.db }
 
+// AddQueryHook adds a bun query hook to every connection pool (the
+// benchmarks count statements with one).
+func (s *Store) AddQueryHook(h bun.QueryHook) {
+	s.db.AddQueryHook(h)
+	if s.w != s.db {
+		s.w.AddQueryHook(h)
+	}
+}
+
 // Dialect names the database kind: "postgres" or "sqlite".
 func (s *Store) Dialect() string {
 	if s.pg {
