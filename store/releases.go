@@ -119,33 +119,33 @@ func (s *Store) approvals(ctx context.Context, db bun.IDB, id core.ReleaseID) ([
 
 // Release implements core.ReleaseStore.
 func (s *Store) Release(ctx context.Context, id core.ReleaseID) (core.Release, error) {
-	return s.one(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", int64(id)) })
+	r, err := s.hotRelease(ctx, qReleaseByID, int64(id))
+	if err != nil {
+		return r, err
+	}
+	r.Approvals, err = s.approvals(ctx, s.db, r.ID)
+	return r, err
 }
 
 // ReleaseByVersion implements core.ReleaseStore.
 func (s *Store) ReleaseByVersion(ctx context.Context, app string, version int) (core.Release, error) {
-	return s.bare(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Where("app = ?", app).Where("version = ?", version)
-	})
+	return s.hotRelease(ctx, qReleaseByVersion, app, version)
 }
 
 // Active implements core.ReleaseStore.
 func (s *Store) Active(ctx context.Context, app string) (core.Release, error) {
-	return s.active(ctx, s.db, app)
+	return s.hotRelease(ctx, qActive, activeArgs(app)...)
 }
 
-// Live implements core.ReleaseStore: one primary-key read of the app's
-// state and one of the release, whatever the history's size.
+// Live implements core.ReleaseStore: one statement, a primary-key read of
+// the app's state joined to one of the release, whatever the history's
+// size.
 func (s *Store) Live(ctx context.Context, app string) (core.Release, error) {
-	var id int64
-	err := s.db.NewSelect().Table("apps").Column("live_release_id").Where("name = ?", app).Scan(ctx, &id)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && id == 0) {
-		return core.Release{}, core.ErrNotFound
+	r, err := s.hotRelease(ctx, qLive, app)
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return r, fmt.Errorf("reading live release of %s: %w", app, err)
 	}
-	if err != nil {
-		return core.Release{}, fmt.Errorf("reading live release of %s: %w", app, err)
-	}
-	return s.bare(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", id) })
+	return r, err
 }
 
 // History implements core.ReleaseStore, reading the (app, version) index

@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
@@ -223,6 +225,9 @@ func eachField(b []byte, f func(field int, v uint64, b []byte) error) error {
 // queryCounter is a bun query hook counting statements and transactions.
 // On PostgreSQL each is one round trip (the simple protocol, or a prepared
 // statement's pipelined bind/execute).
+// traceSQL prints every counted statement (DINGOPS_BENCH_SQL=1).
+var traceSQL = os.Getenv("DINGOPS_BENCH_SQL") == "1"
+
 type queryCounter struct{ stmts, txs, control atomic.Int64 }
 
 func (c *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
@@ -232,6 +237,9 @@ func (c *queryCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) conte
 func (c *queryCounter) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 	if _, bench := pprof.Label(ctx, "side"); bench {
 		return // the benchmark's own polling
+	}
+	if traceSQL {
+		fmt.Println("SQL:", e.Query)
 	}
 	switch e.Query {
 	case "BEGIN":

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/dingops/dingops/core"
+)
+
+// The release reads every chat command makes (the plan of a rollback, the
+// card's rendering) as hot statements (prepared.go) with a fixed column
+// list scanned without reflection.
+
+const releaseColumns = `r.id, r.app, r.version, r.kind, r.rollback_of, r.status, r.artifact_kind, r.artifact_ref,
+	r.artifact_digest, r.artifact_display, r.requester, r.reason, r.urgent, r.origin_msg_id, r.chat_id, r.branch,
+	r.commit_sha, r.commits, r.warnings, r.approvals_needed, r.expires_at, r.build_ref, r.output, r.error,
+	r.rolled_back, r.rolled_back_by, r.created_at, r.updated_at, r.decided_at, r.started_at, r.finished_at`
+
+var (
+	qReleaseByID      = "SELECT " + releaseColumns + " FROM releases r WHERE r.id = ?"
+	qReleaseByVersion = "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.version = ?"
+	qActive           = "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.status IN (" +
+		strings.TrimSuffix(strings.Repeat("?, ", len(activeStatuses)), ", ") + ") LIMIT 1"
+	// what is live: the app's row names the release; one statement, two
+	// primary-key lookups.
+	qLive = "SELECT " + releaseColumns + " FROM apps a JOIN releases r ON r.id = a.live_release_id WHERE a.name = ?"
+)
+
+// hotRelease reads one release (without approvals) by a hot query.
+func (s *Store) hotRelease(ctx context.Context, query string, args ...any) (core.Release, error) {
+	var w releaseRow
+	var origin sql.NullString
+	dest := []any{&w.ID, &w.App, &w.Version, &w.Kind, &w.RollbackOf, &w.Status, &w.ArtifactKind, &w.ArtifactRef,
+		&w.ArtifactDigest, &w.ArtifactDisplay, &w.Requester, &w.Reason, &w.Urgent, &origin, &w.ChatID, &w.Branch,
+		&w.CommitSHA, &w.Commits, &w.Warnings, &w.ApprovalsNeeded, &w.ExpiresAt, &w.BuildRef, &w.Output, &w.Error,
+		&w.RolledBack, &w.RolledBackBy, &w.CreatedAt, &w.UpdatedAt, &w.DecidedAt, &w.StartedAt, &w.FinishedAt}
+	err := s.hotQueryRow(ctx, true, query, dest, args...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return core.Release{}, core.ErrNotFound
+	}
+	if err != nil {
+		return core.Release{}, err
+	}
+	w.OriginMsgID = origin.String
+	return w.release(), nil
+}
+
+func activeArgs(app string) []any {
+	args := make([]any, 0, 1+len(activeStatuses))
+	args = append(args, app)
+	for _, st := range activeStatuses {
+		args = append(args, st)
+	}
+	return args
+}
