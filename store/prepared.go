@@ -125,3 +125,35 @@ func (s *Store) after(ctx context.Context, ev *bun.QueryEvent, err error) {
 		s.hooks[i].AfterQuery(ctx, ev)
 	}
 }
+
+// hotQuery runs a hot statement returning rows on the read pool, calling
+// each for every row.
+func (s *Store) hotQuery(ctx context.Context, query string, each func(*sql.Rows) error, args ...any) error {
+	st, err := s.rHot.stmt(ctx, s.db.DB, query)
+	if err != nil {
+		return err
+	}
+	ctx, ev := s.before(ctx, query, args)
+	err = scanAll(ctx, st, each, args)
+	s.after(ctx, ev, err)
+	return err
+}
+
+func scanAll(ctx context.Context, st *sql.Stmt, each func(*sql.Rows) error, args []any) error {
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// placeholders is "?, ?, ..." n times.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}

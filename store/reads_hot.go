@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/dingops/dingops/core"
 )
@@ -22,7 +21,7 @@ var (
 	qReleaseByID      = "SELECT " + releaseColumns + " FROM releases r WHERE r.id = ?"
 	qReleaseByVersion = "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.version = ?"
 	qActive           = "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.status IN (" +
-		strings.TrimSuffix(strings.Repeat("?, ", len(activeStatuses)), ", ") + ") LIMIT 1"
+		placeholders(len(activeStatuses)) + ") LIMIT 1"
 	// what is live: the app's row names the release; one statement, two
 	// primary-key lookups.
 	qLive = "SELECT " + releaseColumns + " FROM apps a JOIN releases r ON r.id = a.live_release_id WHERE a.name = ?"
@@ -32,11 +31,7 @@ var (
 func (s *Store) hotRelease(ctx context.Context, query string, args ...any) (core.Release, error) {
 	var w releaseRow
 	var origin sql.NullString
-	dest := []any{&w.ID, &w.App, &w.Version, &w.Kind, &w.RollbackOf, &w.Status, &w.ArtifactKind, &w.ArtifactRef,
-		&w.ArtifactDigest, &w.ArtifactDisplay, &w.Requester, &w.Reason, &w.Urgent, &origin, &w.ChatID, &w.Branch,
-		&w.CommitSHA, &w.Commits, &w.Warnings, &w.ApprovalsNeeded, &w.ExpiresAt, &w.BuildRef, &w.Output, &w.Error,
-		&w.RolledBack, &w.RolledBackBy, &w.CreatedAt, &w.UpdatedAt, &w.DecidedAt, &w.StartedAt, &w.FinishedAt}
-	err := s.hotQueryRow(ctx, true, query, dest, args...)
+	err := s.hotQueryRow(ctx, true, query, releaseDest(&w, &origin), args...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return core.Release{}, core.ErrNotFound
 	}
@@ -47,6 +42,50 @@ func (s *Store) hotRelease(ctx context.Context, query string, args ...any) (core
 	return w.release(), nil
 }
 
+// releaseDest lists releaseColumns' scan destinations.
+func releaseDest(w *releaseRow, origin *sql.NullString) []any {
+	return []any{&w.ID, &w.App, &w.Version, &w.Kind, &w.RollbackOf, &w.Status, &w.ArtifactKind, &w.ArtifactRef,
+		&w.ArtifactDigest, &w.ArtifactDisplay, &w.Requester, &w.Reason, &w.Urgent, origin, &w.ChatID, &w.Branch,
+		&w.CommitSHA, &w.Commits, &w.Warnings, &w.ApprovalsNeeded, &w.ExpiresAt, &w.BuildRef, &w.Output, &w.Error,
+		&w.RolledBack, &w.RolledBackBy, &w.CreatedAt, &w.UpdatedAt, &w.DecidedAt, &w.StartedAt, &w.FinishedAt}
+}
+
+// hotReleases reads several releases (without approvals).
+func (s *Store) hotReleases(ctx context.Context, query string, args ...any) ([]releaseRow, error) {
+	var out []releaseRow
+	err := s.hotQuery(ctx, query, func(rows *sql.Rows) error {
+		var w releaseRow
+		var origin sql.NullString
+		if err := rows.Scan(releaseDest(&w, &origin)...); err != nil {
+			return err
+		}
+		w.OriginMsgID = origin.String
+		out = append(out, w)
+		return nil
+	}, args...)
+	return out, err
+}
+
+// hotApprovals reads the approvals of the releases ids, oldest first.
+func (s *Store) hotApprovals(ctx context.Context, ids ...int64) ([]approvalRow, error) {
+	q := "SELECT release_id, approver, decision, comment, origin, at FROM approvals WHERE release_id IN (" +
+		placeholders(len(ids)) + ") ORDER BY at ASC, approver ASC"
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	var out []approvalRow
+	err := s.hotQuery(ctx, q, func(rows *sql.Rows) error {
+		var a approvalRow
+		if err := rows.Scan(&a.ReleaseID, &a.Approver, &a.Decision, &a.Comment, &a.Origin, &a.At); err != nil {
+			return err
+		}
+		out = append(out, a)
+		return nil
+	}, args...)
+	return out, err
+}
+
 func activeArgs(app string) []any {
 	args := make([]any, 0, 1+len(activeStatuses))
 	args = append(args, app)
@@ -55,3 +94,6 @@ func activeArgs(app string) []any {
 	}
 	return args
 }
+
+// qHistory reads the (app, version) index backwards from a version.
+var qHistory = "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.version < ? ORDER BY r.version DESC LIMIT ?"
