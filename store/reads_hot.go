@@ -97,3 +97,18 @@ func activeArgs(app string) []any {
 
 // qHistory reads the (app, version) index backwards from a version.
 var qHistory = "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.version < ? ORDER BY r.version DESC LIMIT ?"
+
+// hotLocks reads one app's locks, by slot.
+func (s *Store) hotLocks(ctx context.Context, app string) ([]lockRow, error) {
+	var out []lockRow
+	err := s.hotQuery(ctx, `SELECT app, slot, kind, holder, release_id, reason, since, lease_until FROM locks
+		WHERE app = ? ORDER BY slot ASC`, func(rows *sql.Rows) error {
+		var l lockRow
+		if err := rows.Scan(&l.App, &l.Slot, &l.Kind, &l.Holder, &l.ReleaseID, &l.Reason, &l.Since, &l.LeaseUntil); err != nil {
+			return err
+		}
+		out = append(out, l)
+		return nil
+	}, app)
+	return out, err
+}
