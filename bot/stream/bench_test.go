@@ -113,10 +113,12 @@ func newBenchWorld(b testing.TB, be storetest.Backend, chats int) *benchWorld {
 // metrics cover the sending until every message is marked done.
 func (w *benchWorld) round(b *testing.B, spread time.Duration) []time.Duration {
 	before := w.emu.CardCount()
-	w.meter.start()
 	var sent []time.Time
-	sideLabel("bench", func() { sent = w.send(b, before, spread) })
-	w.meter.stop()
+	func() {
+		w.meter.start()
+		defer w.meter.stop() // also when send fails the benchmark: the profile must stop
+		sideLabel("bench", func() { sent = w.send(b, before, spread) })
+	}()
 	b.StopTimer()
 	defer b.StartTimer()
 	return w.collect(b, before, sent)
