@@ -27,11 +27,14 @@ type hot struct {
 	pg    bool
 }
 
-// stmt returns query prepared on db, written with `?` placeholders.
+// stmt returns query prepared on db, written with `?` placeholders. The
+// lock is not held while preparing (which waits for a connection): two
+// first uses may both prepare, and the loser closes its copy.
 func (h *hot) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if st, ok := h.stmts[query]; ok {
+	st, ok := h.stmts[query]
+	h.mu.Unlock()
+	if ok {
 		return st, nil
 	}
 	text := query
@@ -41,6 +44,12 @@ func (h *hot) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, er
 	st, err := db.PrepareContext(ctx, text)
 	if err != nil {
 		return nil, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if prev, ok := h.stmts[query]; ok {
+		_ = st.Close()
+		return prev, nil
 	}
 	if h.stmts == nil {
 		h.stmts = map[string]*sql.Stmt{}
