@@ -53,7 +53,7 @@ func (c *Cards) Record(ctx context.Context, r CardRecord) error {
 	if r.OutTrackID == "" || r.ReleaseID == 0 {
 		return errors.New("recording card: out track id and release id are required")
 	}
-	_, err := c.s.w.ExecContext(ctx, `INSERT INTO release_cards (out_track_id, release_id, chat_id, language, markdown, created_at)
+	_, err := c.s.hotExec(ctx, `INSERT INTO release_cards (out_track_id, release_id, chat_id, language, markdown, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		r.OutTrackID, int64(r.ReleaseID), r.ChatID, r.Language, r.Markdown, ms(r.CreatedAt))
 	if err != nil {

@@ -65,7 +65,7 @@ func (i *Inbox) Record(ctx context.Context, m InboundMessage) (bool, error) {
 	if m.MsgID == "" {
 		return false, errors.New("recording inbound message: empty message id")
 	}
-	res, err := i.s.w.ExecContext(ctx, `INSERT INTO inbox_messages (msg_id, received_at, chat_id, sender, body, state)
+	res, err := i.s.hotExec(ctx, `INSERT INTO inbox_messages (msg_id, received_at, chat_id, sender, body, state)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (msg_id) DO NOTHING`,
 		m.MsgID, ms(m.ReceivedAt), m.ChatID, m.Sender, m.Body, InboxPending)
 	if err != nil {
@@ -80,18 +80,22 @@ func (i *Inbox) Record(ctx context.Context, m InboundMessage) (bool, error) {
 
 // Claim takes a pending message for owner until now+lease, unless another
 // claim is still live or the message is done; it reports whether owner got
-// it. One claim wins however many replicas try at once.
+// it. One claim wins however many replicas try at once. The claimed row
+// comes back from the same statement (UPDATE ... RETURNING).
 func (i *Inbox) Claim(ctx context.Context, msgID, owner string, now time.Time, lease time.Duration) (InboundMessage, bool, error) {
-	res, err := i.s.w.ExecContext(ctx, `UPDATE inbox_messages SET owner = ?, lease_until = ?
-		WHERE msg_id = ? AND state = ? AND lease_until <= ?`, owner, ms(now.Add(lease)), msgID, InboxPending, ms(now))
+	r := inboxRow{MsgID: msgID}
+	err := i.s.hotQueryRow(ctx, false, `UPDATE inbox_messages SET owner = ?, lease_until = ?
+		WHERE msg_id = ? AND state = ? AND lease_until <= ?
+		RETURNING received_at, chat_id, sender, body, state, owner, lease_until, done_at`,
+		[]any{&r.ReceivedAt, &r.ChatID, &r.Sender, &r.Body, &r.State, &r.Owner, &r.LeaseUntil, &r.DoneAt},
+		owner, ms(now.Add(lease)), msgID, InboxPending, ms(now))
+	if errors.Is(err, sql.ErrNoRows) {
+		return InboundMessage{}, false, nil
+	}
 	if err != nil {
 		return InboundMessage{}, false, fmt.Errorf("claiming inbound message %s: %w", msgID, err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return InboundMessage{}, false, err
-	}
-	m, err := i.Get(ctx, msgID)
-	return m, err == nil, err
+	return r.message(), true, nil
 }
 
 // Get reads one message; core.ErrNotFound if it is not recorded.
@@ -109,7 +113,7 @@ func (i *Inbox) Get(ctx context.Context, msgID string) (InboundMessage, error) {
 
 // Done marks a message handled.
 func (i *Inbox) Done(ctx context.Context, msgID string, at time.Time) error {
-	_, err := i.s.w.ExecContext(ctx, "UPDATE inbox_messages SET state = ?, done_at = ?, lease_until = 0 WHERE msg_id = ?",
+	_, err := i.s.hotExec(ctx, "UPDATE inbox_messages SET state = ?, done_at = ?, lease_until = 0 WHERE msg_id = ?",
 		InboxDone, ms(at), msgID)
 	if err != nil {
 		return fmt.Errorf("marking inbound message %s done: %w", msgID, err)

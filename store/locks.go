@@ -117,11 +117,13 @@ func (s *Store) Unfreeze(ctx context.Context, app string) (core.Lock, error) {
 // Locks implements core.LockStore.
 func (s *Store) Locks(ctx context.Context, app string) ([]core.Lock, error) {
 	var rows []lockRow
-	q := s.db.NewSelect().Model(&rows).Order("app ASC", "slot ASC")
-	if app != "" {
-		q = q.Where("app = ?", app)
+	var err error
+	if app != "" { // every command's gates: a hot statement (reads_hot.go)
+		rows, err = s.hotLocks(ctx, app)
+	} else {
+		err = s.db.NewSelect().Model(&rows).Order("app ASC", "slot ASC").Scan(ctx)
 	}
-	if err := q.Scan(ctx); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("reading locks: %w", err)
 	}
 	out := make([]core.Lock, len(rows))

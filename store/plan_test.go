@@ -20,6 +20,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		queries := map[string]string{
 			"history":    "SELECT * FROM releases WHERE app = 'web' AND version < 100 ORDER BY version DESC LIMIT 10",
 			"live":       "SELECT live_release_id FROM apps WHERE name = 'web'",
+			"live-join":  "SELECT r.id FROM apps a JOIN releases r ON r.id = a.live_release_id WHERE a.name = 'web'", // Store.Live
 			"active":     "SELECT * FROM releases WHERE app = 'web' AND status IN ('pending_approval', 'approved', 'queued', 'building', 'deploying')",
 			"byid":       "SELECT * FROM releases WHERE id = 5",
 			"unfinished": "SELECT * FROM releases WHERE status IN ('pending_approval', 'approved', 'queued', 'building', 'deploying') ORDER BY id",

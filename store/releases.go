@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/uptrace/bun"
 
@@ -107,7 +108,13 @@ func (s *Store) active(ctx context.Context, db bun.IDB, app string) (core.Releas
 
 func (s *Store) approvals(ctx context.Context, db bun.IDB, id core.ReleaseID) ([]core.Approval, error) {
 	var rows []approvalRow
-	if err := db.NewSelect().Model(&rows).Where("release_id = ?", int64(id)).Order("at ASC", "approver ASC").Scan(ctx); err != nil {
+	var err error
+	if db == bun.IDB(s.db) {
+		rows, err = s.hotApprovals(ctx, int64(id))
+	} else {
+		err = db.NewSelect().Model(&rows).Where("release_id = ?", int64(id)).Order("at ASC", "approver ASC").Scan(ctx)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("reading approvals of %s: %w", id, err)
 	}
 	out := make([]core.Approval, len(rows))
@@ -119,44 +126,43 @@ func (s *Store) approvals(ctx context.Context, db bun.IDB, id core.ReleaseID) ([
 
 // Release implements core.ReleaseStore.
 func (s *Store) Release(ctx context.Context, id core.ReleaseID) (core.Release, error) {
-	return s.one(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", int64(id)) })
+	r, err := s.hotRelease(ctx, qReleaseByID, int64(id))
+	if err != nil {
+		return r, err
+	}
+	r.Approvals, err = s.approvals(ctx, s.db, r.ID)
+	return r, err
 }
 
 // ReleaseByVersion implements core.ReleaseStore.
 func (s *Store) ReleaseByVersion(ctx context.Context, app string, version int) (core.Release, error) {
-	return s.bare(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery {
-		return q.Where("app = ?", app).Where("version = ?", version)
-	})
+	return s.hotRelease(ctx, qReleaseByVersion, app, version)
 }
 
 // Active implements core.ReleaseStore.
 func (s *Store) Active(ctx context.Context, app string) (core.Release, error) {
-	return s.active(ctx, s.db, app)
+	return s.hotRelease(ctx, qActive, activeArgs(app)...)
 }
 
-// Live implements core.ReleaseStore: one primary-key read of the app's
-// state and one of the release, whatever the history's size.
+// Live implements core.ReleaseStore: one statement, a primary-key read of
+// the app's state joined to one of the release, whatever the history's
+// size.
 func (s *Store) Live(ctx context.Context, app string) (core.Release, error) {
-	var id int64
-	err := s.db.NewSelect().Table("apps").Column("live_release_id").Where("name = ?", app).Scan(ctx, &id)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && id == 0) {
-		return core.Release{}, core.ErrNotFound
+	r, err := s.hotRelease(ctx, qLive, app)
+	if err != nil && !errors.Is(err, core.ErrNotFound) {
+		return r, fmt.Errorf("reading live release of %s: %w", app, err)
 	}
-	if err != nil {
-		return core.Release{}, fmt.Errorf("reading live release of %s: %w", app, err)
-	}
-	return s.bare(ctx, s.db, func(q *bun.SelectQuery) *bun.SelectQuery { return q.Where("id = ?", id) })
+	return r, err
 }
 
 // History implements core.ReleaseStore, reading the (app, version) index
 // backwards.
 func (s *Store) History(ctx context.Context, app string, beforeVersion, limit int) ([]core.Release, error) {
-	var rows []releaseRow
-	q := s.db.NewSelect().Model(&rows).Where("app = ?", app).OrderExpr("version DESC").Limit(int64(limit))
-	if beforeVersion > 0 {
-		q = q.Where("version < ?", beforeVersion)
+	if beforeVersion <= 0 {
+		beforeVersion = math.MaxInt32
 	}
-	if err := q.Scan(ctx); err != nil {
+	rows, err := s.hotReleases(ctx, qHistory, app, beforeVersion, limit)
+	if err != nil {
 		return nil, fmt.Errorf("reading history of %s: %w", app, err)
 	}
 	return s.withApprovals(ctx, rows)
@@ -175,7 +181,13 @@ func (s *Store) withApprovals(ctx context.Context, rows []releaseRow) ([]core.Re
 		index[r.ID] = i
 	}
 	var as []approvalRow
-	if err := s.db.NewSelect().Model(&as).Where("release_id IN (?)", bun.In(ids)).Order("at ASC", "approver ASC").Scan(ctx); err != nil {
+	var err error
+	if len(ids) <= 16 { // a page of history: prepared once per length
+		as, err = s.hotApprovals(ctx, ids...)
+	} else {
+		err = s.db.NewSelect().Model(&as).Where("release_id IN (?)", bun.In(ids)).Order("at ASC", "approver ASC").Scan(ctx)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("reading approvals: %w", err)
 	}
 	for _, a := range as {

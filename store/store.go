@@ -30,6 +30,9 @@ type Store struct {
 	pg    bool
 	clock core.Clock
 	log   *slog.Logger
+	hooks []bun.QueryHook // also run for the hot statements (prepared.go)
+	wHot  hot             // prepared statements on w
+	rHot  hot             // prepared statements on db
 }
 
 var (
@@ -55,6 +58,7 @@ func Open(ctx context.Context, dsn string, o Options) (*Store, error) {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{pg: IsPostgres(dsn), clock: o.Clock, log: o.Logger}
+	s.wHot.pg, s.rHot.pg = s.pg, s.pg
 	var err error
 	if s.pg {
 		s.db, err = openPostgres(dsn)
@@ -118,6 +122,8 @@ func openSQLite(dsn string, conns int) (*bun.DB, error) {
 
 // Close closes the connection pool.
 func (s *Store) Close() error {
+	s.wHot.close()
+	s.rHot.close()
 	err := s.db.Close()
 	if s.w != s.db {
 		if werr := s.w.Close(); err == nil {
@@ -130,6 +136,16 @@ func (s *Store) Close() error {
 // DB exposes the bun handle to the bot's own tables in this package's tests
 // and to health checks.
 func (s *Store) DB() *bun.DB { return s.db }
+
+// AddQueryHook adds a bun query hook to every connection pool (the
+// benchmarks count statements with one).
+func (s *Store) AddQueryHook(h bun.QueryHook) {
+	s.hooks = append(s.hooks, h)
+	s.db.AddQueryHook(h)
+	if s.w != s.db {
+		s.w.AddQueryHook(h)
+	}
+}
 
 // Dialect names the database kind: "postgres" or "sqlite".
 func (s *Store) Dialect() string {

@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"fmt"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"testing"
@@ -48,6 +49,7 @@ func benchChats(b *testing.B, be storetest.Backend, chats int, spread time.Durat
 	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
 	b.ReportMetric(ms(all[len(all)/2]), "p50-ms")
 	b.ReportMetric(ms(all[min(len(all)-1, len(all)*99/100)]), "p99-ms")
+	w.meter.report(b, len(all), be.Name == "postgres")
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -58,15 +60,20 @@ type benchWorld struct {
 	emu   *dingtalkemu.Server
 	eng   *core.Engine
 	chats int
+	meter *cpuMeter
 }
 
 // newBenchWorld runs one replica with one app per chat, each with two
 // recorded releases (v2 live).
 func newBenchWorld(b testing.TB, be storetest.Backend, chats int) *benchWorld {
 	emu := dingtalkemu.New(dingtalkemu.Options{Templates: []string{template}, Window: 256})
-	require.NoError(b, emu.Start())
+	var err error
+	sideLabel("emu", func() { err = emu.Start() })
+	require.NoError(b, err)
 	b.Cleanup(emu.Close)
 	s := storetest.Open(b, be.DSN(b), nil)
+	meter := &cpuMeter{}
+	s.AddQueryHook(&meter.q)
 	var apps []*core.App
 	deps := map[string]core.Deployer{}
 	for i := range chats {
@@ -98,13 +105,28 @@ func newBenchWorld(b testing.TB, be storetest.Backend, chats int) *benchWorld {
 	go func() { _ = tr.Run(ctx); close(done) }()
 	b.Cleanup(func() { cancel(); <-done; tr.Close() })
 	require.Eventually(b, tr.Connected, wait, 5*time.Millisecond)
-	return &benchWorld{tr: tr, store: s, emu: emu, eng: eng, chats: chats}
+	return &benchWorld{tr: tr, store: s, emu: emu, eng: eng, chats: chats, meter: meter}
 }
 
 // round sends one rollback request from every chat at once and returns
-// each one's time to its card; then it rejects them, untimed.
+// each one's time to its card; then it rejects them, untimed. The cost
+// metrics cover the sending until every message is marked done.
 func (w *benchWorld) round(b *testing.B, spread time.Duration) []time.Duration {
 	before := w.emu.CardCount()
+	var sent []time.Time
+	func() {
+		w.meter.start()
+		defer w.meter.stop() // also when send fails the benchmark: the profile must stop
+		sideLabel("bench", func() { sent = w.send(b, before, spread) })
+	}()
+	b.StopTimer()
+	defer b.StartTimer()
+	return w.collect(b, before, sent)
+}
+
+// send has every chat send its request and waits for the cards and for
+// every message to be done.
+func (w *benchWorld) send(b *testing.B, before int, spread time.Duration) []time.Time {
 	sent := make([]time.Time, w.chats)
 	var wg sync.WaitGroup
 	for i := range w.chats {
@@ -123,8 +145,15 @@ func (w *benchWorld) round(b *testing.B, spread time.Duration) []time.Duration {
 	if err := w.emu.WaitFor(wait, func() bool { return w.emu.CardCount() >= before+w.chats }); err != nil {
 		b.Fatalf("cards: %v; replies: %+v; group: %+v", err, w.emu.Replies(), w.emu.GroupMessages())
 	}
-	b.StopTimer()
-	defer b.StartTimer()
+	ctx := pprof.WithLabels(context.Background(), pprof.Labels("side", "bench"))
+	require.Eventually(b, func() bool {
+		p, err := w.store.Inbox().Pending(ctx, time.Now().Add(time.Hour), 1)
+		return err == nil && len(p) == 0
+	}, wait, time.Millisecond)
+	return sent
+}
+
+func (w *benchWorld) collect(b *testing.B, before int, sent []time.Time) []time.Duration {
 	var out []time.Duration
 	for _, c := range w.emu.Cards()[before:] {
 		var i int
