@@ -14,7 +14,7 @@ import (
 
 const releaseColumns = `r.id, r.app, r.version, r.kind, r.rollback_of, r.status, r.artifact_kind, r.artifact_ref,
 	r.artifact_digest, r.artifact_display, r.requester, r.reason, r.urgent, r.origin_msg_id, r.chat_id, r.branch,
-	r.commit_sha, r.commits, r.warnings, r.approvals_needed, r.expires_at, r.build_ref, r.output, r.error,
+	r.commit_sha, r.commits, r.warnings, r.options, r.requirement, r.approvals_needed, r.expires_at, r.build_ref, r.output, r.error,
 	r.rolled_back, r.rolled_back_by, r.created_at, r.updated_at, r.decided_at, r.started_at, r.finished_at`
 
 var (
@@ -42,11 +42,12 @@ func (s *Store) hotRelease(ctx context.Context, query string, args ...any) (core
 	return w.release(), nil
 }
 
-// releaseDest lists releaseColumns' scan destinations.
+// releaseDest lists releaseColumns' scan destinations. Keep both lists
+// equal to releaseRow's columns: TestHotColumnsAreReleaseRow checks it.
 func releaseDest(w *releaseRow, origin *sql.NullString) []any {
 	return []any{&w.ID, &w.App, &w.Version, &w.Kind, &w.RollbackOf, &w.Status, &w.ArtifactKind, &w.ArtifactRef,
 		&w.ArtifactDigest, &w.ArtifactDisplay, &w.Requester, &w.Reason, &w.Urgent, origin, &w.ChatID, &w.Branch,
-		&w.CommitSHA, &w.Commits, &w.Warnings, &w.ApprovalsNeeded, &w.ExpiresAt, &w.BuildRef, &w.Output, &w.Error,
+		&w.CommitSHA, &w.Commits, &w.Warnings, &w.Options, &w.Requirement, &w.ApprovalsNeeded, &w.ExpiresAt, &w.BuildRef, &w.Output, &w.Error,
 		&w.RolledBack, &w.RolledBackBy, &w.CreatedAt, &w.UpdatedAt, &w.DecidedAt, &w.StartedAt, &w.FinishedAt}
 }
 
