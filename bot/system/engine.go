@@ -25,6 +25,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		PublicURL: cfg.Server.PublicURL, Redactor: p.red}
 	if m != nil {
 		ecfg.Releases, ecfg.Locks, bcfg.Observer = m.Releases(s), m.Locks(s), m
+		ecfg.Observe = m.UserVisible()
 	}
 	var err error
 	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, p.log); err != nil {
