@@ -48,6 +48,11 @@ func (h *harness) newReplica(name string, rc replicaConfig) *replica {
 	require.NoError(t, err)
 	checker, err := git.New(git.Config{CacheDir: t.TempDir(), Timeout: 30 * time.Second})
 	require.NoError(t, err)
+	// Stop this replica's worker before its git mirror directory goes:
+	// cleanups run last-registered first, and the harness's teardown was
+	// registered before the directory, so a worker still fetching there
+	// would race its removal.
+	t.Cleanup(r.halt)
 	r.deployer, err = oss.Open(oss.Config{App: "web", Endpoint: h.oss.URL(), Region: ossRegion, Bucket: bucket,
 		AccessKeyID: ossAK, AccessKeySecret: ossSecret, ManifestKey: fixedKey, ManifestPattern: "web/manifest.*.json",
 		Timeout: 10 * time.Second, Backoff: time.Millisecond})
