@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -16,7 +17,26 @@ type Catalog struct {
 
 // NewCatalog loads the built-in catalogue.
 func NewCatalog() *Catalog {
-	return &Catalog{text: withRollback(withBranches(withAlerts(map[string]map[string]string{"zh": catalogZH, "en": catalogEN})))}
+	return &Catalog{text: merged(
+		map[string]map[string]string{"zh": catalogZH, "en": catalogEN},
+		map[string]map[string]string{"zh": catalogAlertsZH, "en": catalogAlertsEN},
+		map[string]map[string]string{"zh": catalogBranchZH, "en": catalogBranchEN},
+		map[string]map[string]string{"zh": catalogRollbackZH, "en": catalogRollbackEN})}
+}
+
+// merged is the catalogue of base with each part's sentences added, per
+// language; the parts live in their own files (catalog_alerts.go, …) so
+// the big catalogues stay as they are.
+func merged(base map[string]map[string]string, parts ...map[string]map[string]string) map[string]map[string]string {
+	out := make(map[string]map[string]string, len(base))
+	for lang, m := range base {
+		all := maps.Clone(m)
+		for _, p := range parts {
+			maps.Copy(all, p[lang])
+		}
+		out[lang] = all
+	}
+	return out
 }
 
 // Languages lists the languages the catalogue has.

@@ -1,7 +1,5 @@
 package bot
 
-import "maps"
-
 // catalogAlertsZH holds the sentences of alert-driven recovery
 // (docs/alerts.md): the suggestion card, /alerts and the lines posted about
 // alerts dingops does not act on. Kept apart from catalog_zh.go so the
@@ -101,16 +99,4 @@ var catalogAlertsEN = map[string]string{
 	"history.alert":         "🚨 alert {title} ({source} {id}) since {since}, {status}: {outcome}",
 	"alert.status.firing":   "firing",
 	"alert.status.resolved": "resolved",
-}
-
-// withAlerts merges the alert sentences into a catalogue being built.
-func withAlerts(text map[string]map[string]string) map[string]map[string]string {
-	extra := map[string]map[string]string{"zh": catalogAlertsZH, "en": catalogAlertsEN}
-	out := make(map[string]map[string]string, len(text))
-	for lang, m := range text {
-		merged := maps.Clone(m)
-		maps.Copy(merged, extra[lang])
-		out[lang] = merged
-	}
-	return out
 }

@@ -1,7 +1,5 @@
 package bot
 
-import "maps"
-
 // catalogBranchZH holds the sentences of /branch, /branches and release
 // options (docs/branches.md). Kept apart from catalog_zh.go; NewCatalog
 // merges them.
@@ -78,17 +76,4 @@ var catalogBranchEN = map[string]string{
 	"refusal.option_bad_value":    "Option {key} cannot be “{value}”; allowed: {allowed}.",
 	"refusal.option_missing":      "Releases of {app} need option {key} ({allowed}): add {key}=….",
 	"refusal.option_duplicate":    "Option {key} is given twice.",
-}
-
-// withBranches merges the branch and option sentences into a catalogue
-// being built.
-func withBranches(text map[string]map[string]string) map[string]map[string]string {
-	extra := map[string]map[string]string{"zh": catalogBranchZH, "en": catalogBranchEN}
-	out := make(map[string]map[string]string, len(text))
-	for lang, m := range text {
-		merged := maps.Clone(m)
-		maps.Copy(merged, extra[lang])
-		out[lang] = merged
-	}
-	return out
 }

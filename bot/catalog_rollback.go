@@ -1,7 +1,5 @@
 package bot
 
-import "maps"
-
 // catalogRollbackZH holds the sentences of the Roll back button of
 // finished cards (card_rollback.go, bot/stream/rollback_click.go) and of
 // the user-visible confirmation line (card_visible.go).
@@ -30,16 +28,4 @@ var catalogRollbackEN = map[string]string{
 	"visible.served":          "users served v{version} since {at} (T+{after})",
 	"visible.confirming":      "confirming…",
 	"visible.not_confirmed":   "not confirmed (timed out; the release itself succeeded)",
-}
-
-// withRollback merges the Roll back sentences into a catalogue being built.
-func withRollback(text map[string]map[string]string) map[string]map[string]string {
-	extra := map[string]map[string]string{"zh": catalogRollbackZH, "en": catalogRollbackEN}
-	out := make(map[string]map[string]string, len(text))
-	for lang, m := range text {
-		merged := maps.Clone(m)
-		maps.Copy(merged, extra[lang])
-		out[lang] = merged
-	}
-	return out
 }

@@ -225,3 +225,19 @@ type Target struct {
 	MiniApp    *MiniApp    `yaml:"miniapp" kind:"miniapp"`
 	ArgoCD     *ArgoCD     `yaml:"argocd" kind:"argocd"`
 }
+
+// Members lists the staff ids of teams, each once, in the order the teams
+// and their members are written.
+func (c *Config) Members(teams []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range teams {
+		for _, m := range c.Teams[t] {
+			if !seen[m] {
+				seen[m] = true
+				out = append(out, m)
+			}
+		}
+	}
+	return out
+}

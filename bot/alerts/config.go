@@ -29,7 +29,7 @@ func FromConfig(cfg *configs.Config) Wiring {
 	sort.Strings(names)
 	for _, n := range names {
 		a := cfg.Apps[n]
-		s := core.AlertSettings{Policy: core.AlertPolicy(a.OnAlert), Quiet: a.AlertQuiet, Tell: members(cfg, a.AlertTell)}
+		s := core.AlertSettings{Policy: core.AlertPolicy(a.OnAlert), Quiet: a.AlertQuiet, Tell: cfg.Members(a.AlertTell)}
 		if a.Watch != nil {
 			s.Watch = a.Watch.For.Std()
 			if h := a.Watch.Health; h != nil {
@@ -47,18 +47,4 @@ func FromConfig(cfg *configs.Config) Wiring {
 		}
 	}
 	return w
-}
-
-func members(cfg *configs.Config, teams []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range teams {
-		for _, m := range cfg.Teams[t] {
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
-			}
-		}
-	}
-	return out
 }

@@ -55,7 +55,7 @@ func coreApps(cfg *configs.Config) []*core.App {
 	for _, n := range sortedKeys(cfg.Apps) {
 		a := cfg.Apps[n]
 		app := &core.App{Name: n, Target: core.TargetKind(a.Target.ArtifactKind()), ReleaseTeams: a.ReleaseTeams,
-			ApproverTeams: a.ApproverTeams, Releasers: members(cfg, a.ReleaseTeams), Approvers: members(cfg, a.ApproverTeams),
+			ApproverTeams: a.ApproverTeams, Releasers: cfg.Members(a.ReleaseTeams), Approvers: cfg.Members(a.ApproverTeams),
 			Repo: a.Repo, MainBranch: a.MainBranch, Job: a.JenkinsJob, Policy: policy(a.Policy), Alerts: settings[n]}
 		for _, c := range a.Chats {
 			app.Chats = append(app.Chats, cfg.Chats[c].ConversationID)
@@ -70,20 +70,6 @@ func coreApps(cfg *configs.Config) []*core.App {
 		sort.Strings(app.Sets)
 		app.Options, app.Requirements = releaseOptions(a), requirementPatterns(a.Requirements, cfg.Requirements)
 		out = append(out, app)
-	}
-	return out
-}
-
-func members(cfg *configs.Config, teams []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, t := range teams {
-		for _, m := range cfg.Teams[t] {
-			if !seen[m] {
-				seen[m] = true
-				out = append(out, m)
-			}
-		}
 	}
 	return out
 }
