@@ -31,7 +31,9 @@ func (e *Emulator) mux() *http.ServeMux {
 
 func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) { e.mux().ServeHTTP(w, r) }
 
-// answer authenticates, runs h under the lock and writes its answer.
+// answer authenticates, runs h under the lock and writes its answer,
+// marshalled under the lock too: handlers return the live objects, which
+// the controller goroutine changes as soon as the lock is let go.
 func (e *Emulator) answer(w http.ResponseWriter, r *http.Request, h handler) {
 	e.mu.Lock()
 	acc, aerr := e.authenticate(r)
@@ -45,10 +47,14 @@ func (e *Emulator) answer(w http.ResponseWriter, r *http.Request, h handler) {
 		out = map[string]any{"error": aerr.msg, "code": aerr.code, "message": aerr.msg, "details": []any{}}
 	}
 	e.requests = append(e.requests, Request{Method: r.Method, Path: r.URL.Path, Status: status})
+	body, err := json.Marshal(out)
 	e.mu.Unlock()
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"encoding","code":13,"message":"encoding"}`)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(out)
+	_, _ = w.Write(append(body, '\n'))
 }
 
 // canI is server/account/account.go CanI.
