@@ -102,7 +102,8 @@ func (w *Worker) beat(ctx context.Context) {
 	if w.cfg.Replicas == nil {
 		return
 	}
-	if err := w.cfg.Replicas.Beat(ctx, w.cfg.ID, w.e.Now()); err != nil {
+	if err := w.cfg.Replicas.Beat(ctx, w.cfg.ID, w.e.Now()); err != nil && ctx.Err() == nil {
+		// A beat cut short by shutdown is not a fault: the worker is stopping.
 		w.e.log.ErrorContext(ctx, "recording heartbeat", "worker", w.cfg.ID, "err", err)
 	}
 }
