@@ -136,14 +136,20 @@ func (e *Engine) deployer(app string) (Deployer, error) {
 }
 
 func (e *Engine) audit(ctx context.Context, who Actor, kind AuditKind, app string, id ReleaseID, detail string) {
+	ev := e.event(who, kind, app, id, detail)
+	if err := e.cfg.Audit.Append(ctx, ev); err != nil {
+		e.log.ErrorContext(ctx, "appending audit event", "kind", kind, "app", app, "release", int64(id), "err", err)
+	}
+}
+
+// event is one audit event by who, now, with detail redacted.
+func (e *Engine) event(who Actor, kind AuditKind, app string, id ReleaseID, detail string) AuditEvent {
 	ev := AuditEvent{At: e.Now(), Actor: who.StaffID, OSUser: who.OSUser, Kind: kind, App: app,
 		ReleaseID: id, Origin: who.Origin, Detail: e.clean(detail)}
 	if ev.Actor == "" {
 		ev.Actor = SystemActor
 	}
-	if err := e.cfg.Audit.Append(ctx, ev); err != nil {
-		e.log.ErrorContext(ctx, "appending audit event", "kind", kind, "app", app, "release", int64(id), "err", err)
-	}
+	return ev
 }
 
 // refused audits a refusal and returns it, so every refusal is on record.

@@ -11,8 +11,12 @@ import (
 )
 
 // Append implements core.AuditLog. The application only ever inserts.
+// It is one hot statement (writes_hot.go).
 func (s *Store) Append(ctx context.Context, ev core.AuditEvent) error {
-	return appendAudit(ctx, s.w, ev)
+	if _, err := s.hotExec(ctx, auditInsert(1), auditArgs([]core.AuditEvent{ev})...); err != nil {
+		return fmt.Errorf("appending audit event: %w", err)
+	}
+	return nil
 }
 
 // appendAudit inserts audit events, in order, in one statement; state

@@ -24,7 +24,43 @@ import (
 type hot struct {
 	mu    sync.Mutex
 	stmts map[string]*sql.Stmt
+	want  map[string]bool // used inside a transaction before being prepared (writes_hot.go)
 	pg    bool
+}
+
+// cached returns query's prepared statement if there is one; otherwise it
+// notes query for warm and returns nil.
+func (h *hot) cached(query string) *sql.Stmt {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	st, ok := h.stmts[query]
+	if !ok {
+		if h.want == nil {
+			h.want = map[string]bool{}
+		}
+		h.want[query] = true
+	}
+	return st
+}
+
+// warm prepares the statements cached asked for. It must run outside a
+// transaction: preparing on the pool waits for a connection, and SQLite's
+// write pool has one.
+func (h *hot) warm(ctx context.Context, db *sql.DB) {
+	h.mu.Lock()
+	want := h.want
+	h.want = nil
+	h.mu.Unlock()
+	for q := range want {
+		_, _ = h.stmt(ctx, db, q) // a failure leaves it unprepared: asked for again
+	}
+}
+
+func (h *hot) text(query string) string {
+	if h.pg {
+		return dollarPlaceholders(query)
+	}
+	return query
 }
 
 // stmt returns query prepared on db, written with `?` placeholders. The
@@ -37,11 +73,7 @@ func (h *hot) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, er
 	if ok {
 		return st, nil
 	}
-	text := query
-	if h.pg {
-		text = dollarPlaceholders(query)
-	}
-	st, err := db.PrepareContext(ctx, text)
+	st, err := db.PrepareContext(ctx, h.text(query))
 	if err != nil {
 		return nil, err
 	}

@@ -16,24 +16,38 @@ var activeStatuses = statusStrings(core.ActiveStatuses)
 
 // CreateRelease implements core.ReleaseStore.
 func (s *Store) CreateRelease(ctx context.Context, r core.Release) (core.Release, error) {
+	return s.CreateRequest(ctx, r, nil)
+}
+
+// CreateRequest implements core.RequestRecorder: r and the audit events
+// made from the stored release commit in one transaction.
+func (s *Store) CreateRequest(ctx context.Context, r core.Release, audit func(core.Release) []core.AuditEvent) (core.Release, error) {
 	var out core.Release
 	err := s.w.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		version, err := nextVersion(ctx, tx, r.App)
+		version, err := s.nextVersion(ctx, tx, r.App)
 		if err != nil {
 			return err
 		}
 		r.Version = version
 		row := toReleaseRow(r)
-		row.ID = 0
-		if _, err := tx.NewInsert().Model(&row).ExcludeColumn("id").Returning("id").Exec(ctx); err != nil {
+		if err := s.txQueryRow(ctx, tx, qInsertRelease, []any{&row.ID}, releaseInsertArgs(&row)...); err != nil {
 			return err
 		}
 		out = row.release()
 		if r.Status == core.StatusSucceeded {
-			return setLive(ctx, tx, r.App, row.ID, row.FinishedAt)
+			if err := s.setLive(ctx, tx, r.App, row.ID, row.FinishedAt); err != nil {
+				return err
+			}
+		}
+		if audit == nil {
+			return nil
+		}
+		if err := s.txAudit(ctx, tx, audit(out)); err != nil {
+			return fmt.Errorf("appending audit event: %w", err)
 		}
 		return nil
 	})
+	s.warmHot(ctx)
 	if err == nil {
 		return out, nil
 	}
@@ -52,19 +66,16 @@ func (s *Store) CreateRelease(ctx context.Context, r core.Release) (core.Release
 	return out, fmt.Errorf("creating release of %s: %w", r.App, err)
 }
 
-func nextVersion(ctx context.Context, tx bun.Tx, app string) (int, error) {
+func (s *Store) nextVersion(ctx context.Context, tx bun.Tx, app string) (int, error) {
 	var next int
-	err := tx.QueryRowContext(ctx, `INSERT INTO apps (name, next_version) VALUES (?, 2)
-		ON CONFLICT (name) DO UPDATE SET next_version = apps.next_version + 1 RETURNING next_version`, app).Scan(&next)
-	if err != nil {
+	if err := s.txQueryRow(ctx, tx, qNextVersion, []any{&next}, app); err != nil {
 		return 0, fmt.Errorf("allocating version of %s: %w", app, err)
 	}
 	return next - 1, nil
 }
 
-func setLive(ctx context.Context, tx bun.Tx, app string, id, at int64) error {
-	_, err := tx.ExecContext(ctx, "UPDATE apps SET live_release_id = ?, live_since = ? WHERE name = ?", id, at, app)
-	if err != nil {
+func (s *Store) setLive(ctx context.Context, tx bun.Tx, app string, id, at int64) error {
+	if _, err := s.txExec(ctx, tx, qSetLive, id, at, app); err != nil {
 		return fmt.Errorf("recording what is live for %s: %w", app, err)
 	}
 	return nil
@@ -168,6 +179,30 @@ func (s *Store) History(ctx context.Context, app string, beforeVersion, limit in
 	return s.withApprovals(ctx, rows)
 }
 
+// findHot is Find of one app's releases by status, which every request
+// runs (the unknown outcomes to settle): a hot statement per number of
+// statuses.
+func (s *Store) findHot(ctx context.Context, f core.ReleaseFilter) ([]core.Release, error) {
+	sts := statusStrings(f.Statuses)
+	args := make([]any, 0, 2+len(sts))
+	args = append(args, f.App)
+	for _, st := range sts {
+		args = append(args, st)
+	}
+	limit := int64(math.MaxInt64)
+	if f.Limit > 0 {
+		limit = int64(f.Limit)
+	}
+	args = append(args, limit)
+	q := "SELECT " + releaseColumns + " FROM releases r WHERE r.app = ? AND r.status IN (" + placeholders(len(sts)) +
+		") ORDER BY r.id ASC LIMIT ?"
+	rows, err := s.hotReleases(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("finding releases: %w", err)
+	}
+	return s.withApprovals(ctx, rows)
+}
+
 func (s *Store) withApprovals(ctx context.Context, rows []releaseRow) ([]core.Release, error) {
 	out := make([]core.Release, len(rows))
 	if len(rows) == 0 {
@@ -199,6 +234,9 @@ func (s *Store) withApprovals(ctx context.Context, rows []releaseRow) ([]core.Re
 
 // Find implements core.ReleaseStore.
 func (s *Store) Find(ctx context.Context, f core.ReleaseFilter) ([]core.Release, error) {
+	if f.App != "" && f.ExpiresBefore.IsZero() && len(f.Statuses) > 0 {
+		return s.findHot(ctx, f)
+	}
 	var rows []releaseRow
 	q := s.db.NewSelect().Model(&rows).Where("status IN (?)", bun.In(statusStrings(f.Statuses))).OrderExpr("id ASC")
 	if f.App != "" {

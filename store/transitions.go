@@ -292,7 +292,7 @@ func (s *Store) becomeLive(ctx context.Context, tx bun.Tx, row releaseRow, o cor
 	if err := tx.NewSelect().Table("apps").Column("live_release_id").Where("name = ?", row.App).Scan(ctx, &prev); err != nil {
 		return fmt.Errorf("reading what was live for %s: %w", row.App, err)
 	}
-	if err := setLive(ctx, tx, row.App, row.ID, ms(o.At)); err != nil {
+	if err := s.setLive(ctx, tx, row.App, row.ID, ms(o.At)); err != nil {
 		return err
 	}
 	if row.Kind == string(core.KindRollback) {

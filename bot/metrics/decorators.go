@@ -97,7 +97,22 @@ func (l *lockStore) Claim(ctx context.Context, id core.ReleaseID, worker string,
 // "recorded". Counting at the store, where each decision is one
 // transaction, keeps the count right whoever appends the audit event.
 func (m *Metrics) Releases(next core.ReleaseStore) core.ReleaseStore {
-	return &releaseStore{ReleaseStore: next, m: m}
+	rs := &releaseStore{ReleaseStore: next, m: m}
+	if rr, ok := next.(core.RequestRecorder); ok { // keep the one-transaction request
+		return &requestRecorder{releaseStore: rs, rr: rr}
+	}
+	return rs
+}
+
+// requestRecorder passes CreateRequest through: requests are never created
+// succeeded, so there is nothing to count.
+type requestRecorder struct {
+	*releaseStore
+	rr core.RequestRecorder
+}
+
+func (s *requestRecorder) CreateRequest(ctx context.Context, r core.Release, audit func(core.Release) []core.AuditEvent) (core.Release, error) {
+	return s.rr.CreateRequest(ctx, r, audit)
 }
 
 type releaseStore struct {
