@@ -49,21 +49,37 @@ func landed(ctx context.Context, d Deployer, req DeployRequest) (bool, error) {
 	return live.Same(req.Artifact), nil
 }
 
-// afterDeployError decides how a deploy that returned err ends, once the
-// target has been read again: succeeded when the artifact is live after
-// all, failed when the target shows otherwise or err is certain, unknown
-// when the step may have landed and the target cannot be read.
-func (w *Worker) afterDeployError(ctx context.Context, r Release, d Deployer, req DeployRequest, err error, log *progressLog) error {
+// JudgeDeployError is how a deploy that returned err ends, once the
+// target has been read again: StatusSucceeded when the artifact is live
+// after all, StatusFailed when the target shows otherwise or err is
+// certain, StatusUnknown when the step may have landed and the target
+// cannot be read (rerr says why). The worker uses it after every deploy
+// error; the deployer contract (adapters/deploytest) checks each target
+// kind against it.
+func JudgeDeployError(ctx context.Context, d Deployer, req DeployRequest, err error) (st Status, rerr error) {
 	ok, rerr := landed(ctx, d, req)
 	switch {
 	case rerr == nil && ok:
+		return StatusSucceeded, nil
+	case rerr == nil || !uncertain(err):
+		return StatusFailed, rerr
+	}
+	return StatusUnknown, rerr
+}
+
+// afterDeployError records how a deploy that returned err ends
+// (JudgeDeployError).
+func (w *Worker) afterDeployError(ctx context.Context, r Release, d Deployer, req DeployRequest, err error, log *progressLog) error {
+	switch st, rerr := JudgeDeployError(ctx, d, req, err); st {
+	case StatusSucceeded:
 		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("deploy reported %v, but the target shows the artifact live", err))
 		return w.succeed(ctx, r, log)
-	case rerr == nil || !uncertain(err):
+	case StatusFailed:
 		return w.fail(ctx, r, fmt.Sprintf("deploy failed: %v", err), log.Tail())
+	default:
+		why := fmt.Sprintf("deploy outcome unknown: %v; reading the target again failed: %v", err, rerr)
+		return w.finish(ctx, r, Outcome{Status: StatusUnknown, At: w.e.Now(), Error: why, Output: log.Tail(), Worker: w.cfg.ID})
 	}
-	why := fmt.Sprintf("deploy outcome unknown: %v; reading the target again failed: %v", err, rerr)
-	return w.finish(ctx, r, Outcome{Status: StatusUnknown, At: w.e.Now(), Error: why, Output: log.Tail(), Worker: w.cfg.ID})
 }
 
 // successOutcome is how r ends when its artifact is live: with the freeze
