@@ -35,9 +35,16 @@ func uncertain(err error) bool {
 }
 
 // landed reads the target again and reports whether req's artifact is
-// live there; an error means the target could not be read.
+// live there; an error means the target could not be read. The read
+// outlives ctx's cancellation (a deploy's outcome is worth its read) and is
+// bounded by readAgainTimeout.
 func landed(ctx context.Context, d Deployer, req DeployRequest) (bool, error) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readAgainTimeout)
+	return readLanded(context.WithoutCancel(ctx), d, req)
+}
+
+// readLanded is landed on ctx as it is: it ends with ctx.
+func readLanded(ctx context.Context, d Deployer, req DeployRequest) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, readAgainTimeout)
 	defer cancel()
 	if v, ok := d.(DeployVerifier); ok {
 		return v.Landed(ctx, req)
@@ -49,21 +56,37 @@ func landed(ctx context.Context, d Deployer, req DeployRequest) (bool, error) {
 	return live.Same(req.Artifact), nil
 }
 
-// afterDeployError decides how a deploy that returned err ends, once the
-// target has been read again: succeeded when the artifact is live after
-// all, failed when the target shows otherwise or err is certain, unknown
-// when the step may have landed and the target cannot be read.
-func (w *Worker) afterDeployError(ctx context.Context, r Release, d Deployer, req DeployRequest, err error, log *progressLog) error {
+// JudgeDeployError is how a deploy that returned err ends, once the
+// target has been read again: StatusSucceeded when the artifact is live
+// after all, StatusFailed when the target shows otherwise or err is
+// certain, StatusUnknown when the step may have landed and the target
+// cannot be read (rerr says why). The worker uses it after every deploy
+// error; the deployer contract (adapters/deploytest) checks each target
+// kind against it.
+func JudgeDeployError(ctx context.Context, d Deployer, req DeployRequest, err error) (st Status, rerr error) {
 	ok, rerr := landed(ctx, d, req)
 	switch {
 	case rerr == nil && ok:
+		return StatusSucceeded, nil
+	case rerr == nil || !uncertain(err):
+		return StatusFailed, rerr
+	}
+	return StatusUnknown, rerr
+}
+
+// afterDeployError records how a deploy that returned err ends
+// (JudgeDeployError).
+func (w *Worker) afterDeployError(ctx context.Context, r Release, d Deployer, req DeployRequest, err error, log *progressLog) error {
+	switch st, rerr := JudgeDeployError(ctx, d, req, err); st {
+	case StatusSucceeded:
 		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("deploy reported %v, but the target shows the artifact live", err))
 		return w.succeed(ctx, r, log)
-	case rerr == nil || !uncertain(err):
+	case StatusFailed:
 		return w.fail(ctx, r, fmt.Sprintf("deploy failed: %v", err), log.Tail())
+	default:
+		why := fmt.Sprintf("deploy outcome unknown: %v; reading the target again failed: %v", err, rerr)
+		return w.finish(ctx, r, Outcome{Status: StatusUnknown, At: w.e.Now(), Error: why, Output: log.Tail(), Worker: w.cfg.ID})
 	}
-	why := fmt.Sprintf("deploy outcome unknown: %v; reading the target again failed: %v", err, rerr)
-	return w.finish(ctx, r, Outcome{Status: StatusUnknown, At: w.e.Now(), Error: why, Output: log.Tail(), Worker: w.cfg.ID})
 }
 
 // successOutcome is how r ends when its artifact is live: with the freeze
@@ -101,14 +124,28 @@ func (e *Engine) settleUnknown(ctx context.Context, app string) (*Release, error
 // settle records an unknown release as succeeded or failed from a fresh
 // read of the target; false when the target still cannot be read.
 func (e *Engine) settle(ctx context.Context, d Deployer, r Release) bool {
-	ok, err := landed(ctx, d, DeployRequest{App: r.App, ReleaseID: r.ID, Version: r.Version, Kind: r.Kind,
-		Requester: r.Requester, Artifact: r.Artifact})
+	ok, err := landed(ctx, d, unknownRequest(r))
 	if err != nil {
 		return false
 	}
+	e.recordSettled(ctx, r, ok)
+	return true
+}
+
+// unknownRequest is the deploy request an unknown release made, for
+// reading whether it landed.
+func unknownRequest(r Release) DeployRequest {
+	return DeployRequest{App: r.App, ReleaseID: r.ID, Version: r.Version, Kind: r.Kind,
+		Requester: r.Requester, Artifact: r.Artifact}
+}
+
+// recordSettled ends an unknown release as the read showed: succeeded when
+// its artifact is live (landed), else failed. Another settler having done
+// it first is fine.
+func (e *Engine) recordSettled(ctx context.Context, r Release, landed bool) {
 	o := e.successOutcome(r, "")
 	step := StepSucceeded
-	if !ok {
+	if !landed {
 		o = Outcome{Status: StatusFailed, At: e.Now(), Error: r.Error + "; the target, read again, does not run this release"}
 		step = StepFailed
 	}
@@ -118,9 +155,8 @@ func (e *Engine) settle(ctx context.Context, d Deployer, r Release) bool {
 		if !errors.Is(err, ErrStale) {
 			e.log.ErrorContext(ctx, "settling an unknown outcome", "release", int64(r.ID), "err", err)
 		}
-		return true
+		return
 	}
 	e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, "unknown outcome settled by a live read: "+string(o.Status))
 	e.notify(ctx, out, step, o.Error)
-	return true
 }

@@ -35,6 +35,7 @@ type Worker struct {
 	mu      sync.Mutex
 	running map[ReleaseID]bool
 	wg      sync.WaitGroup
+	unknown unknownRechecks // worker_unknown.go
 }
 
 // NewWorker builds a worker for the engine.
@@ -76,6 +77,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		if _, err := w.e.ExpireDue(work); err != nil {
 			w.e.log.ErrorContext(ctx, "expiring requests", "err", err)
 		}
+		w.recheckUnknown(ctx)
 		if !w.idle(ctx, work, tick.C) {
 			w.wg.Wait()
 			return nil

@@ -26,6 +26,14 @@ func TestContract(t *testing.T) {
 				h.Artifacts[0], h.Artifacts[1] = r.artifact(t, "v1"), r.artifact(t, "v2")
 				h.FailNext = r.emu.FailNextSync
 				h.HangNext = func() { r.breakImage(t, h.Artifacts[1].Ref, math.MaxInt32) }
+				// The write that makes the change is carried out and left
+				// unanswered: with auto-sync the override patch (Argo CD
+				// syncs it), else dingops's sync call.
+				land := "PATCH /api/v1/applications/{name}"
+				if o.manualSync {
+					land = "POST /api/v1/applications/{name}/sync"
+				}
+				h.LandNext = func() { r.emu.LandNext(land, 1) }
 				return h
 			})
 		})

@@ -76,6 +76,10 @@ func TestContract(t *testing.T) {
 				f.emu.HangNext(dingtalk.APIPublishMiniApp, 1)
 				f.emu.HangNext(dingtalk.APIRollbackMiniApp, 1)
 			},
+			LandNext: func() {
+				f.emu.LandNext(dingtalk.APIPublishMiniApp, 1)
+				f.emu.LandNext(dingtalk.APIRollbackMiniApp, 1)
+			},
 		}
 	})
 }

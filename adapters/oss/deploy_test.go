@@ -45,7 +45,25 @@ func TestDeployIsOneCopyThatReplacesMetadata(t *testing.T) {
 
 	live, err := f.deployer.Live(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, core.Artifact{Kind: core.TargetOSS, Ref: f.a.Ref, Digest: f.a.Digest, Display: "3fa9c1"}, live)
+	assert.Equal(t, core.Artifact{Kind: core.TargetOSS, Ref: f.a.Ref, Display: "3fa9c1"}, live,
+		"named by the copy's metadata, not its ETag")
+}
+
+// TestLiveByMetadataNotETag: OSS documents no guarantee that a copy keeps
+// its source's ETag, so a fixed key whose ETag differs from the hashed
+// manifest's still reads as that manifest, by x-oss-meta-dingops-source.
+func TestLiveByMetadataNotETag(t *testing.T) {
+	f := newFixture(t, nil)
+	f.emu.Seed(testBucket, fixedKey, []byte(`{"main":"same manifest, other bytes"}`), http.Header{
+		"X-Oss-Meta-Dingops-Source": {f.a.Ref}, "X-Oss-Meta-Dingops-Release": {"57"}})
+	live, err := f.deployer.Live(context.Background())
+	require.NoError(t, err)
+	assert.True(t, live.Same(f.a), "live %+v", live)
+	assert.False(t, live.Same(f.b))
+	assert.Equal(t, "3fa9c1", live.Label())
+	landed, err := f.deployer.Landed(context.Background(), core.DeployRequest{App: "web", ReleaseID: 57, Artifact: f.a})
+	require.NoError(t, err)
+	assert.True(t, landed)
 }
 
 func TestCheckAndResolve(t *testing.T) {

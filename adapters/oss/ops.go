@@ -81,9 +81,15 @@ func (d *Deployer) copyError(app string, a core.Artifact, err error) error {
 	return &opError{app: app, doing: doing, err: err}
 }
 
-// Live HEADs the fixed key. The ETag survives a copy (simple objects), so
-// Digest matches the hashed manifest's; the source metadata names it. A
-// missing fixed key means nothing is live yet: a zero artifact.
+// Live HEADs the fixed key and names what it holds by the metadata the
+// copy wrote: x-oss-meta-dingops-source (the hashed manifest's key) and
+// x-oss-meta-dingops-release (the release that copied it). Not by ETag:
+// OSS documents no guarantee that a copy keeps its source's ETag, so the
+// artifact carries no Digest and core.Artifact.Same compares the key. A
+// fixed key without the source metadata — written by hand, or by a tool
+// before dingops — falls back to its ETag as the Digest, which matches a
+// recorded artifact only when the content is the same. A missing fixed key
+// means nothing is live yet: a zero artifact.
 func (d *Deployer) Live(ctx context.Context) (core.Artifact, error) {
 	h, err := d.head(ctx, d.cfg.ManifestKey)
 	if isMissing(err) {
@@ -92,13 +98,11 @@ func (d *Deployer) Live(ctx context.Context) (core.Artifact, error) {
 	if err != nil {
 		return core.Artifact{}, &opError{app: d.cfg.App, doing: "reading what " + d.cfg.ManifestKey + " holds", err: err}
 	}
-	a := core.Artifact{Kind: Kind, Ref: h.Get("X-Oss-Meta-" + metaSource), Digest: normalizeETag(h.Get("ETag"))}
-	if a.Ref != "" {
-		a.Display = d.display(a.Ref)
-	} else {
-		a.Display = d.cfg.ManifestKey + " (ETag " + a.Digest + ", not switched by dingops)"
+	if ref := h.Get("X-Oss-Meta-" + metaSource); ref != "" {
+		return core.Artifact{Kind: Kind, Ref: ref, Display: d.display(ref)}, nil
 	}
-	return a, nil
+	tag := normalizeETag(h.Get("ETag"))
+	return core.Artifact{Kind: Kind, Digest: tag, Display: d.cfg.ManifestKey + " (ETag " + tag + ", not switched by dingops)"}, nil
 }
 
 // Resolve completes an artifact from its key alone, for `dingops record`:

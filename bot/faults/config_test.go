@@ -41,6 +41,7 @@ type settings struct {
 	AckTimeout time.Duration // the emulator's ack deadline (diagnostic only: nothing is pushed again)
 	Duplicates int           // the emulator pushes every n-th message twice; 0 never
 	Script     bool          // web1 deploys with a script (scriptTarget) instead of OSS
+	Spool      int           // dingtalk.spool_max, with a spool directory per replica; 0: no spool
 }
 
 func defaults() settings {
@@ -59,6 +60,7 @@ type configData struct {
 	OSS              string // the OSS endpoint URL
 	AppNames         []string
 	ScriptDir        string // web1's script target, when settings.Script
+	SpoolDir         string // the replica's dingtalk.spool_dir, when settings.Spool
 }
 
 // Dur writes a duration the way the configuration reads it.
@@ -86,6 +88,10 @@ dingtalk:
   stream_host: http://{{.DingTalk}}
   timeout: {{.Dur .DTTimeout}}
   handlers: 4
+{{- if .Spool}}
+  spool_dir: {{.SpoolDir}}
+  spool_max: {{.Spool}}
+{{- end}}
 teams:
   frontend: [alice]
   sre: [bob, carol]
@@ -138,8 +144,14 @@ apps:
 
 // writeConfig writes a replica's configuration file and returns its path.
 func (w *world) writeConfig(name, opsAddr, webAddr string) string {
+	return w.writeConfigSpool(name, name, opsAddr, webAddr)
+}
+
+// writeConfigSpool is writeConfig with the spool directory named by spool
+// (a restarted replica keeps the spool of the one it replaces).
+func (w *world) writeConfigSpool(name, spool, opsAddr, webAddr string) string {
 	d := configData{settings: w.set, OpsAddr: opsAddr, WebAddr: webAddr, DingTalk: w.dt.Addr(), OSS: w.ossURL,
-		ScriptDir: w.scriptDir}
+		ScriptDir: w.scriptDir, SpoolDir: filepath.Join(w.dir, "spool-"+spool)}
 	for i := 1; i <= w.set.Apps; i++ {
 		d.AppNames = append(d.AppNames, app(i))
 	}

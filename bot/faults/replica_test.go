@@ -35,6 +35,7 @@ type replicaOption func(*startSpec)
 
 type startSpec struct {
 	dbAddr string // host:port of PostgreSQL (a fault proxy); "" is direct
+	spool  string // whose spool directory the replica uses; "" its own
 }
 
 // viaProxy points the replica's database connections at p.
@@ -73,7 +74,11 @@ func (w *world) spawn(name string, opts ...replicaOption) *replica {
 	r := &replica{w: w, name: name, log: filepath.Join(w.dir, name+".log"), done: make(chan struct{})}
 	// Port 0: the process binds and logs its own ports, so no other process
 	// can take one between a test choosing it and serve binding it.
-	cfg := w.writeConfig(name, "127.0.0.1:0", "127.0.0.1:0")
+	spool := spec.spool
+	if spool == "" {
+		spool = name
+	}
+	cfg := w.writeConfigSpool(name, spool, "127.0.0.1:0", "127.0.0.1:0")
 	out, err := os.Create(r.log)
 	require.NoError(t, err)
 	r.cmd = exec.Command(w.bin, "serve", "--config", cfg)

@@ -45,6 +45,7 @@ type Deployer struct {
 	hangNext bool
 	landNext bool
 	liveErr  error
+	reads    int // Live calls
 	// Unknown makes Live answer core.ErrLiveUnknown, like a script target
 	// without a live command.
 	Unknown bool
@@ -114,6 +115,13 @@ func (d *Deployer) FailLive(err error) {
 	d.mu.Unlock()
 }
 
+// LiveReads is how many times Live was called.
+func (d *Deployer) LiveReads() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.reads
+}
+
 // Deploys lists the deploys made so far.
 func (d *Deployer) Deploys() []core.DeployRequest {
 	d.mu.Lock()
@@ -160,6 +168,7 @@ func (d *Deployer) Deploy(ctx context.Context, req core.DeployRequest) error {
 func (d *Deployer) Live(context.Context) (core.Artifact, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.reads++
 	if d.Unknown {
 		return core.Artifact{}, core.ErrLiveUnknown
 	}

@@ -98,6 +98,7 @@ type Emulator struct {
 	requests []Request
 	hold     bool
 	failNext string
+	landNext map[string]int // route pattern → calls to carry out and leave unanswered
 	version  int64
 	stop     chan struct{}
 	done     chan struct{}
@@ -185,6 +186,20 @@ func (e *Emulator) FailNextSync(message string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.failNext = message
+}
+
+// LandNext makes the next n calls of one route (its pattern as the mux
+// has it, e.g. "PATCH /api/v1/applications/{name}" or
+// "POST /api/v1/applications/{name}/sync") be carried out as usual while
+// their answer never comes: the request is held until the client gives up.
+// It is a write that landed though its client timed out.
+func (e *Emulator) LandNext(pattern string, n int) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.landNext == nil {
+		e.landNext = map[string]int{}
+	}
+	e.landNext[pattern] += n
 }
 
 // Hold stops (true) or resumes (false) the progress of operations, so a

@@ -17,7 +17,7 @@ type handler func(acc account, r *http.Request) (any, *apiErr)
 func (e *Emulator) mux() *http.ServeMux {
 	m := http.NewServeMux()
 	route := func(pattern string, h handler) {
-		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { e.answer(w, r, h) })
+		m.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { e.answer(w, r, pattern, h) })
 	}
 	route("GET /api/v1/account/can-i/{resource}/{action}/{sub...}", e.canI)
 	route("GET /api/v1/applications/{name}", e.getHandler)
@@ -34,12 +34,19 @@ func (e *Emulator) serve(w http.ResponseWriter, r *http.Request) { e.mux().Serve
 // answer authenticates, runs h under the lock and writes its answer,
 // marshalled under the lock too: handlers return the live objects, which
 // the controller goroutine changes as soon as the lock is let go.
-func (e *Emulator) answer(w http.ResponseWriter, r *http.Request, h handler) {
+func (e *Emulator) answer(w http.ResponseWriter, r *http.Request, pattern string, h handler) {
 	e.mu.Lock()
 	acc, aerr := e.authenticate(r)
 	var out any
 	if aerr == nil {
 		out, aerr = h(acc, r)
+	}
+	if e.landNext[pattern] > 0 {
+		e.landNext[pattern]--
+		e.requests = append(e.requests, Request{Method: r.Method, Path: r.URL.Path})
+		e.mu.Unlock()
+		<-r.Context().Done() // carried out; the answer never comes
+		return
 	}
 	status := http.StatusOK
 	if aerr != nil {

@@ -2,6 +2,8 @@ package kubernetes
 
 import (
 	"errors"
+	"io"
+	"net/url"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -37,5 +39,11 @@ func harness(t *testing.T, c *cluster) deploytest.Harness {
 		Missing: artifactFor("reg.example/team/web:v9")}
 	h.Artifacts[0], h.Artifacts[1] = c.artifact(t, "v1"), c.artifact(t, "v2")
 	h.HangNext = func() { c.breakImage(t, h.Artifacts[1].Ref, true) }
+	// The patch is stored and its answer lost, as client-go reports a
+	// connection dropped mid-answer (a *url.Error around unexpected EOF).
+	h.LandNext = func() {
+		c.sim.LandNextWrite(&url.Error{Op: "Patch", URL: "https://kube.example/apis/apps/v1/namespaces/prod/deployments/web",
+			Err: io.ErrUnexpectedEOF})
+	}
 	return h
 }

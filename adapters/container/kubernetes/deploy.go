@@ -3,10 +3,12 @@ package kubernetes
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
 	appsv1 "k8s.io/api/apps/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -142,11 +144,40 @@ func (d *Deployer) patch(ctx context.Context, t target, images map[string]string
 	dep, err := d.api.Patch(ctx, t.deployment, types.StrategicMergePatchType, body,
 		metav1.PatchOptions{FieldManager: FieldManager})
 	if err != nil {
+		if gen, ok := d.patchLanded(ctx, t, images, cause, err); ok {
+			return gen, nil
+		}
 		return 0, fmt.Errorf("patching deployment %q: %w", t.deployment, err)
 	}
 	d.log.Info("patched deployment", "namespace", d.cfg.Namespace, "deployment", t.deployment,
 		"generation", dep.Generation, "change_cause", cause)
 	return dep.Generation, nil
+}
+
+// patchLanded reads the Deployment again after a patch whose answer was
+// lost — a timeout or a dropped connection, not the API server's refusal —
+// since the API server may have applied it. ok (with the generation it
+// made) when the Deployment carries this patch: every container runs the
+// image and the change-cause is this deploy's. Reverting a patch that
+// landed, or failing the deploy, would leave dingops's record and the
+// cluster disagreeing.
+func (d *Deployer) patchLanded(ctx context.Context, t target, images map[string]string, cause string, perr error) (int64, bool) {
+	var status apierrors.APIStatus
+	if errors.As(perr, &status) || ctx.Err() != nil {
+		return 0, false
+	}
+	dep, err := d.get(ctx, t.group)
+	if err != nil || dep.Annotations[ChangeCauseAnnotation] != cause {
+		return 0, false
+	}
+	for _, c := range t.containers {
+		if container(dep, c).Image != images[c] {
+			return 0, false
+		}
+	}
+	d.log.Warn("the patch's answer was lost, but the deployment carries it", "namespace", d.cfg.Namespace,
+		"deployment", t.deployment, "generation", dep.Generation, "err", perr)
+	return dep.Generation, true
 }
 
 // changeCause says who changed what, for `kubectl rollout history`:

@@ -59,6 +59,10 @@ func (s *Sim) react(action clienttesting.Action) (bool, runtime.Object, error) {
 	default:
 		return false, nil, nil
 	}
+	if err == nil && sub == "" && len(s.landFault) > 0 {
+		err, s.landFault = s.landFault[0], s.landFault[1:]
+		return true, nil, err
+	}
 	return true, obj, err
 }
 

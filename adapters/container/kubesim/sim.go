@@ -102,6 +102,7 @@ type Sim struct {
 	neverReady map[string]bool      // canonical image → never ready
 	progress   map[string]time.Time // ns/name → last rollout progress
 	patchFault []error              // errors the next deployment writes return
+	landFault  []error              // errors the next deployment writes return after storing
 	forbidden  map[string]bool      // "verb resource" the caller's Role lacks (Forbid)
 	stop       chan struct{}
 	done       chan struct{}
@@ -240,6 +241,16 @@ func (s *Sim) FailNextWrite(errs ...error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.patchFault = append(s.patchFault, errs...)
+}
+
+// LandNextWrite makes the next spec writes (create, update, patch) of a
+// Deployment be stored as usual and then answer errs, one per write: a
+// write whose answer was lost (a timeout, a dropped connection) after the
+// API server applied it.
+func (s *Sim) LandNextWrite(errs ...error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.landFault = append(s.landFault, errs...)
 }
 
 // SetNeverReady marks image (any spelling of it) as starting but never

@@ -17,10 +17,13 @@ import (
 )
 
 // deployScript is a tiny target: images/ holds the deployable images, live
-// the one running; a fail or hang marker file makes the next run misbehave.
+// the one running; a fail, hang or land marker file makes the next run
+// misbehave (land: the change is made, then the script never finishes, as a
+// deploy tool whose connection to the cluster stalled after applying).
 const deployScript = `set -eu
 test -f "images/$DINGOPS_ARTIFACT" || { echo "no image $DINGOPS_ARTIFACT"; exit 3; }
 if [ -f hang ]; then rm hang; sleep 60; fi
+if [ -f land ]; then rm land; printf '%s\n' "$DINGOPS_ARTIFACT" > live; sleep 60; fi
 if [ -f fail ]; then echo "$(cat fail)"; rm fail; exit 1; fi
 echo "deploying $DINGOPS_ARTIFACT for release $DINGOPS_RELEASE_ID (v$DINGOPS_VERSION)"
 printf '%s\n' "$DINGOPS_ARTIFACT" > live
@@ -48,6 +51,7 @@ func harness(t *testing.T) deploytest.Harness {
 			require.NoError(t, os.WriteFile(filepath.Join(dir, "fail"), []byte(cause), 0o644))
 		},
 		HangNext: func() { require.NoError(t, os.WriteFile(filepath.Join(dir, "hang"), nil, 0o644)) },
+		LandNext: func() { require.NoError(t, os.WriteFile(filepath.Join(dir, "land"), nil, 0o644)) },
 	}
 }
 

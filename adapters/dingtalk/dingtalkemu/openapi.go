@@ -31,6 +31,7 @@ func invalid(code, msg string) *Fault { return &Fault{http.StatusBadRequest, cod
 type fault struct {
 	f    Fault
 	hang bool // wait until the caller goes away instead of answering
+	land bool // carry the call out, then wait as hang does
 }
 
 // Request is one HTTP request the emulator answered.
@@ -77,6 +78,15 @@ func (s *Server) HangNext(api string, n int) {
 	s.addFaults(api, n, fault{hang: true})
 }
 
+// LandNext makes the next n calls of api be carried out (checked and
+// applied as usual) while their answer never comes: the emulator then
+// holds the request as HangNext does. It is a call that landed though its
+// client timed out — a server applies a request whether or not the client
+// is still there to read the answer.
+func (s *Server) LandNext(api string, n int) {
+	s.addFaults(api, n, fault{land: true})
+}
+
 func (s *Server) addFaults(api string, n int, f fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -104,7 +114,7 @@ func (s *Server) route(mux *http.ServeMux, pattern, api string, auth bool, h han
 		s.mu.Lock()
 		f, injected := s.takeFault(api)
 		var authFault *Fault
-		if auth && !injected {
+		if auth && (!injected || f.land) {
 			c.clientID, authFault = s.checkToken(r.Header.Get("X-Acs-Dingtalk-Access-Token"))
 			if authFault == nil {
 				authFault = s.permissionFault(api)
@@ -119,6 +129,17 @@ func (s *Server) route(mux *http.ServeMux, pattern, api string, auth bool, h han
 		var resp any
 		fp := authFault
 		switch {
+		case injected && f.land:
+			if fp == nil {
+				_, fp = h(c)
+			}
+			code := "land"
+			if fp != nil {
+				code = fp.Code
+			}
+			s.record(r, api, body, 0, code+"-then-hang", rid)
+			s.hold(r)
+			return
 		case injected:
 			fp = &f.f
 		case fp == nil:
