@@ -69,6 +69,3 @@ func (b *Bot) CardOf(ctx context.Context, lang string, r core.Release, progress 
 
 // ChatLang is the language of a conversation.
 func (b *Bot) ChatLang(chatID string) string { return b.lang(Message{ChatID: chatID}) }
-
-// Engine is the engine the bot runs commands on.
-func (b *Bot) Engine() Engine { return b.cfg.Engine }

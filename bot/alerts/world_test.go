@@ -90,7 +90,7 @@ func (w *world) start(name string) *replica {
 	require.NoError(t, err)
 	api, err := dingtalk.New(w.emu.ClientConfig())
 	require.NoError(t, err)
-	tr, err := stream.New(stream.Config{Bot: b, API: api, Store: s, CardTemplateID: template, ReplicaID: name, Handlers: 4,
+	tr, err := stream.New(stream.Config{Bot: b, API: api, Releases: eng, Store: s, CardTemplateID: template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
 		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond})
 	require.NoError(t, err)

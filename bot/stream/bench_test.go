@@ -97,7 +97,7 @@ func newBenchWorld(b testing.TB, be storetest.Backend, chats int) *benchWorld {
 	require.NoError(b, err)
 	api, err := dingtalk.New(emu.ClientConfig())
 	require.NoError(b, err)
-	tr, err := New(Config{Bot: bt, API: api, Store: s, CardTemplateID: template, Handlers: 16, Clock: systemClock{}})
+	tr, err := New(Config{Bot: bt, API: api, Releases: eng, Store: s, CardTemplateID: template, Handlers: 16, Clock: systemClock{}})
 	require.NoError(b, err)
 	eng.SetNotifier(tr.Notifier())
 	ctx, cancel := context.WithCancel(context.Background())

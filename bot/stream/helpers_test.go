@@ -128,7 +128,7 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 	}
 	api, err := dingtalk.New(cc)
 	require.NoError(t, err)
-	cfg := Config{Bot: b, API: api, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
+	cfg := Config{Bot: b, API: api, Releases: eng, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
 		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond,
 		SpoolDir: t.TempDir(), SpoolRetry: 50 * time.Millisecond}

@@ -20,7 +20,7 @@ func (p *parts) services(sys *System, dt *dingtalk.Client) error {
 	opsCfg := web.OpsConfig{Addr: cfg.Server.OpsAddr, DB: sys.Store, Metrics: m.Handler(), Logger: log.With("service", "ops")}
 	if dt != nil {
 		var err error
-		tr, err = stream.New(stream.Config{Bot: sys.Bot, API: dt, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
+		tr, err = stream.New(stream.Config{Bot: sys.Bot, API: dt, Releases: sys.Engine, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
 			Handlers: cfg.DingTalk.Handlers, SpoolDir: cfg.DingTalk.SpoolDir, SpoolMax: cfg.DingTalk.SpoolMax,
 			Clock: p.clock, Logger: log.With("adapter", "dingtalk")})
 		if err != nil {
