@@ -42,7 +42,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		bcfg.Chats[c.ConversationID] = c.Language
 		bcfg.ChatNames[c.ConversationID] = name
 	}
-	bcfg.Engine, bcfg.Releaser, bcfg.Alerts = sys.Engine, sys.Engine, sys.Engine
+	bcfg.Engine, bcfg.Alerts = sys.Engine, sys.Engine
 	bcfg.Brancher = sys.Engine
 	sys.Bot, err = bot.New(bcfg)
 	return err
