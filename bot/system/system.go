@@ -19,7 +19,6 @@ import (
 
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/metrics"
-	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/core/redact"
@@ -119,7 +118,7 @@ func Assemble(ctx context.Context, cfg *configs.Config, o Options) (_ *System, e
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	p.red = redact.New(web.SecretValues(cfg, getenv)...)
+	p.red = redact.New(SecretValues(cfg, getenv)...)
 	sys := &System{Config: cfg}
 	ws, probs, err := buildWindows(cfg)
 	if err != nil {
