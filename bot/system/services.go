@@ -80,7 +80,7 @@ func (p *parts) announcements(sys *System, dt *dingtalk.Client) error {
 	if len(cfg.Announcements.Posts) == 0 || dt == nil {
 		return nil
 	}
-	ann, err := announce.New(announce.Config{Observer: p.metrics, Posts: announce.PostsFromConfig(cfg),
+	ann, err := announce.New(announce.Config{Observer: p.metrics, Posts: announcePosts(cfg),
 		Windows: p.windows.AppWindows, Calendar: p.windows.cal, Releases: sys.Store, Guard: sys.Store, Sender: dt,
 		Zone: cfg.Zone(), Grace: cfg.Announcements.Grace.Std(), Retention: cfg.Server.Retention.Std(),
 		Clock: p.clock, Logger: p.log.With("service", "announcements")})
