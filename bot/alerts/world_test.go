@@ -30,9 +30,6 @@ const (
 	token    = "tok-alerts-e2e"
 )
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
 
 // world is one DingTalk (the emulator), one database and web's target,
 // shared by the replicas a test starts. web is in cid-web; alice releases,
@@ -84,9 +81,9 @@ func (w *world) start(name string) *replica {
 	t := w.t
 	s := storetest.Open(t, w.dsn, nil)
 	eng, err := core.NewEngine(core.Config{Apps: []*core.App{w.app()}, Releases: s, Locks: s, Audit: s, Alerts: s,
-		Deployers: map[string]core.Deployer{"web": w.dep}, Clock: systemClock{}})
+		Deployers: map[string]core.Deployer{"web": w.dep}, Clock: core.WallClock{}})
 	require.NoError(t, err)
-	b, err := bot.New(bot.Config{Engine: eng, Alerts: eng, Clock: systemClock{}})
+	b, err := bot.New(bot.Config{Engine: eng, Alerts: eng, Clock: core.WallClock{}})
 	require.NoError(t, err)
 	api, err := dingtalk.New(w.emu.ClientConfig())
 	require.NoError(t, err)

@@ -117,9 +117,9 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 		releases, e.wrapNext = e.wrapNext(s), nil
 	}
 	eng, err := core.NewEngine(core.Config{Apps: apps(), Releases: releases, Locks: s, Audit: s,
-		Deployers: map[string]core.Deployer{"web": e.deps["web"], "api": e.deps["api"]}, Clock: systemClock{}})
+		Deployers: map[string]core.Deployer{"web": e.deps["web"], "api": e.deps["api"]}, Clock: core.WallClock{}})
 	require.NoError(t, err)
-	b, err := bot.New(bot.Config{Engine: eng, Clock: systemClock{}, Chats: map[string]string{"cid-en": "en"},
+	b, err := bot.New(bot.Config{Engine: eng, Clock: core.WallClock{}, Chats: map[string]string{"cid-en": "en"},
 		Buttons: e.template != "", ChatNames: map[string]string{"cid-web": "web-ops"}})
 	require.NoError(t, err)
 	cc := e.clientConfig

@@ -83,7 +83,7 @@ func (c Config) withDefaults() (Config, error) {
 		return c, errors.New("dingtalk stream: bot, API client, releases and store are required")
 	}
 	if c.Clock == nil {
-		c.Clock = systemClock{}
+		c.Clock = core.WallClock{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -207,9 +207,6 @@ const closeTimeout = 15 * time.Second
 
 func (t *Transport) now() time.Time { return t.cfg.Clock.Now() }
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
 
 func orInt(v, def int) int {
 	if v <= 0 {
