@@ -53,8 +53,8 @@ func (b *Bot) T(lang, key string, kv ...any) string { return b.redact(b.t(lang, 
 
 // RefusalText renders an error the way a reply would (a refusal's
 // sentences, or "internal error, reference …").
-func (b *Bot) RefusalText(lang string, err error) string {
-	return b.redact(b.errorText(context.Background(), lang, err))
+func (b *Bot) RefusalText(ctx context.Context, lang string, err error) string {
+	return b.redact(b.errorText(ctx, lang, err))
 }
 
 // CardOf renders release r's card for lang, reading what is live from the

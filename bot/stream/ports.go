@@ -22,7 +22,7 @@ type Bot interface {
 	SuggestionCardOf(ctx context.Context, lang string, id int64) (*bot.Card, error)
 	ChatLang(chatID string) string
 	T(lang, key string, kv ...any) string
-	RefusalText(lang string, err error) string
+	RefusalText(ctx context.Context, lang string, err error) string
 	EventLine(lang string, ev core.Event) string
 }
 
