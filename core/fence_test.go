@@ -76,4 +76,3 @@ func fenced(t *testing.T, s *store.Store, hang bool) {
 	require.NoError(t, err)
 	assert.Equal(t, core.StatusDeploying, r.Status, "left in flight for the next claimer")
 }
-

@@ -30,7 +30,6 @@ const (
 	token    = "tok-alerts-e2e"
 )
 
-
 // world is one DingTalk (the emulator), one database and web's target,
 // shared by the replicas a test starts. web is in cid-web; alice releases,
 // bob and carol approve; web watches 30 minutes after a release.

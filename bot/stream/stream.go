@@ -207,7 +207,6 @@ const closeTimeout = 15 * time.Second
 
 func (t *Transport) now() time.Time { return t.cfg.Clock.Now() }
 
-
 func orInt(v, def int) int {
 	if v <= 0 {
 		return def
