@@ -23,10 +23,8 @@ type Engine interface {
 	Unlock(ctx context.Context, who core.Actor, app string) (core.Lock, error)
 	Release(ctx context.Context, id core.ReleaseID) (core.Release, error)
 	PlanOf(ctx context.Context, r core.Release) (core.Plan, error)
-}
-
-// Releaser starts releases from a branch; nil until the pipeline is wired.
-type Releaser interface {
+	// RequestRelease starts a release from a branch; an engine without a
+	// builder refuses it (core.CodeNoBuilder).
 	RequestRelease(ctx context.Context, req core.ReleaseRequest) (core.Plan, error)
 }
 
@@ -38,7 +36,6 @@ type WindowPlanner interface {
 // Config is what a Bot is built from.
 type Config struct {
 	Engine   Engine
-	Releaser Releaser
 	Windows  WindowPlanner
 	Language string            // default language: zh or en
 	Chats    map[string]string // conversation id → language override

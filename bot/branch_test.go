@@ -113,7 +113,7 @@ func branchFixture(t *testing.T) (*Bot, *core.Engine, string) {
 		Deployers: map[string]core.Deployer{"web": coretest.NewDeployer(), "api": coretest.NewDeployer()}, Clock: clock,
 		Builder: nopBuilder{}, Source: g, Cutter: g, Branches: s})
 	require.NoError(t, err)
-	b, err := New(Config{Engine: eng, Releaser: eng, Brancher: eng, Zone: shanghai, Clock: clock})
+	b, err := New(Config{Engine: eng, Brancher: eng, Zone: shanghai, Clock: clock})
 	require.NoError(t, err)
 	return b, eng, head
 }

@@ -53,8 +53,8 @@ func (b *Bot) T(lang, key string, kv ...any) string { return b.redact(b.t(lang, 
 
 // RefusalText renders an error the way a reply would (a refusal's
 // sentences, or "internal error, reference …").
-func (b *Bot) RefusalText(lang string, err error) string {
-	return b.redact(b.errorText(context.Background(), lang, err))
+func (b *Bot) RefusalText(ctx context.Context, lang string, err error) string {
+	return b.redact(b.errorText(ctx, lang, err))
 }
 
 // CardOf renders release r's card for lang, reading what is live from the
@@ -69,6 +69,3 @@ func (b *Bot) CardOf(ctx context.Context, lang string, r core.Release, progress 
 
 // ChatLang is the language of a conversation.
 func (b *Bot) ChatLang(chatID string) string { return b.lang(Message{ChatID: chatID}) }
-
-// Engine is the engine the bot runs commands on.
-func (b *Bot) Engine() Engine { return b.cfg.Engine }

@@ -70,10 +70,10 @@ func handleRelease(ctx context.Context, b *Bot, m Message, c *Command) Response 
 	if ref != nil {
 		return b.fail(ctx, lang, ref)
 	}
-	if b.cfg.Releaser == nil || app.Job == "" {
+	if app.Job == "" {
 		return b.fail(ctx, lang, core.Refuse(core.CodeNoBuilder, "app", app.Name))
 	}
-	p, err := b.cfg.Releaser.RequestRelease(ctx, core.ReleaseRequest{Actor: b.actor(m), App: c.App,
+	p, err := b.cfg.Engine.RequestRelease(ctx, core.ReleaseRequest{Actor: b.actor(m), App: c.App,
 		Branch: c.Branch, Reason: c.Text, Urgent: c.Urgent, Options: c.Options})
 	if err != nil {
 		return b.fail(ctx, lang, err)

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core/levenshtein"
 )
 
 // handler runs one command for one message.
@@ -57,7 +57,7 @@ func (t *Table) closest(word string) string {
 		dist = 2
 	}
 	for _, w := range words {
-		if d := configs.Distance(word, w); d < dist {
+		if d := levenshtein.Distance(word, w); d < dist {
 			best, dist = w, d
 		}
 	}

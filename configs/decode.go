@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/dingops/dingops/core/levenshtein"
 )
 
 // decoder walks a YAML node tree into Go values by the `yaml` tags of the
@@ -186,7 +188,7 @@ func suggest(key string, fields map[string]int) string {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if d := Distance(key, k); d < dist {
+		if d := levenshtein.Distance(key, k); d < dist {
 			best, dist = k, d
 		}
 	}
@@ -194,26 +196,4 @@ func suggest(key string, fields map[string]int) string {
 		return " (known: " + strings.Join(names, ", ") + ")"
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-// Distance is the Levenshtein edit distance between a and b.
-func Distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

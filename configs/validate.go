@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // mustZone and every time_zone load without the host's zoneinfo (a scratch image)
+
+	"github.com/dingops/dingops/core/levenshtein"
 )
 
 // validator applies defaults and checks a decoded Config, adding every
@@ -313,7 +315,7 @@ func (v *validator) refs(path string, names []string, known map[string]bool, wha
 func closest(n string, names []string) string {
 	best, dist := "", 3
 	for _, k := range names {
-		if d := Distance(n, k); d < dist {
+		if d := levenshtein.Distance(n, k); d < dist {
 			best, dist = k, d
 		}
 	}

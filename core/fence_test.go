@@ -54,7 +54,7 @@ func fenced(t *testing.T, s *store.Store, hang bool) {
 	f := newFixture(t, s, coretest.NewClock(time.Now()))
 	locks := &unreachableLocks{Store: s, hang: hang}
 	eng, err := core.NewEngine(core.Config{Apps: []*core.App{f.app}, Releases: s, Locks: locks, Audit: s,
-		Deployers: map[string]core.Deployer{"web": f.dep}, Notifier: f.notes, Clock: systemClock{}})
+		Deployers: map[string]core.Deployer{"web": f.dep}, Notifier: f.notes, Clock: core.WallClock{}})
 	require.NoError(t, err)
 	f.eng = eng
 	f.record(2)
@@ -76,7 +76,3 @@ func fenced(t *testing.T, s *store.Store, hang bool) {
 	require.NoError(t, err)
 	assert.Equal(t, core.StatusDeploying, r.Status, "left in flight for the next claimer")
 }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/dingops/dingops/core/levenshtein"
 )
 
 // Option types (docs/options.md).
@@ -144,31 +146,9 @@ func optionNames(specs []OptionSpec) string {
 func closestOption(key string, specs []OptionSpec) string {
 	best, dist := "", 3
 	for _, s := range specs {
-		if d := editDistance(strings.ToLower(key), strings.ToLower(s.Name)); d < dist {
+		if d := levenshtein.Distance(strings.ToLower(key), strings.ToLower(s.Name)); d < dist {
 			best, dist = s.Name, d
 		}
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance over runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur := make([]int, len(rb)+1)
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(rb)]
 }

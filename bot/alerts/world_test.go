@@ -30,10 +30,6 @@ const (
 	token    = "tok-alerts-e2e"
 )
 
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
-
 // world is one DingTalk (the emulator), one database and web's target,
 // shared by the replicas a test starts. web is in cid-web; alice releases,
 // bob and carol approve; web watches 30 minutes after a release.
@@ -84,13 +80,13 @@ func (w *world) start(name string) *replica {
 	t := w.t
 	s := storetest.Open(t, w.dsn, nil)
 	eng, err := core.NewEngine(core.Config{Apps: []*core.App{w.app()}, Releases: s, Locks: s, Audit: s, Alerts: s,
-		Deployers: map[string]core.Deployer{"web": w.dep}, Clock: systemClock{}})
+		Deployers: map[string]core.Deployer{"web": w.dep}, Clock: core.WallClock{}})
 	require.NoError(t, err)
-	b, err := bot.New(bot.Config{Engine: eng, Alerts: eng, Clock: systemClock{}})
+	b, err := bot.New(bot.Config{Engine: eng, Alerts: eng, Clock: core.WallClock{}})
 	require.NoError(t, err)
 	api, err := dingtalk.New(w.emu.ClientConfig())
 	require.NoError(t, err)
-	tr, err := stream.New(stream.Config{Bot: b, API: api, Store: s, CardTemplateID: template, ReplicaID: name, Handlers: 4,
+	tr, err := stream.New(stream.Config{Bot: b, API: api, Releases: eng, Store: s, CardTemplateID: template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
 		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond})
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/configs"
+	"github.com/dingops/dingops/core/levenshtein"
 )
 
 // Env is what the command line runs with; main.go fills it.
@@ -84,7 +85,7 @@ func nearest(word string) string {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if d := configs.Distance(word, n); d < dist {
+		if d := levenshtein.Distance(word, n); d < dist {
 			best, dist = n, d
 		}
 	}

@@ -48,7 +48,7 @@ func runRecord(ctx context.Context, env Env, args []string) int {
 	r, created, err := sys.Engine.Record(ctx, core.RecordRequest{Actor: actor, App: *app, Commit: *commit, By: *by, Key: idem,
 		Artifact: core.Artifact{Ref: *ref, Digest: *digest, Display: *display}})
 	if err != nil {
-		return refusalOrFail(env, sys, "record", err)
+		return refusalOrFail(ctx, env, sys, "record", err)
 	}
 	if !created {
 		fmt.Fprintf(env.Stdout, "already recorded: %s %s\n", r.Label(), r.Artifact.Ref)
@@ -58,10 +58,10 @@ func runRecord(ctx context.Context, env Env, args []string) int {
 	return 0
 }
 
-func refusalOrFail(env Env, sys *system.System, cmd string, err error) int {
+func refusalOrFail(ctx context.Context, env Env, sys *system.System, cmd string, err error) int {
 	var refusal *core.Refusal
 	if errors.As(err, &refusal) {
-		fmt.Fprintf(env.Stderr, "dingops %s: %s\n", cmd, sys.Bot.RefusalText(sys.Bot.Lang(), err))
+		fmt.Fprintf(env.Stderr, "dingops %s: %s\n", cmd, sys.Bot.RefusalText(ctx, sys.Bot.Lang(), err))
 		return 1
 	}
 	return fail(env, cmd, err)

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/dingops/dingops/bot/system"
-	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/core/redact"
 )
 
 func runServe(ctx context.Context, env Env, args []string) int {
@@ -28,7 +28,7 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return 1
 	}
 	format := def(*logFormat, cfg.Server.LogFormat)
-	log := newLogger(env, format, web.SecretValues(cfg, env.Getenv))
+	log := newLogger(env, format, system.SecretValues(cfg, env.Getenv))
 	sys, err := system.Assemble(ctx, cfg, system.Options{Logger: log, Serve: true, Version: env.Version})
 	if err != nil {
 		return fail(env, "serve", err)
@@ -42,8 +42,8 @@ func runServe(ctx context.Context, env Env, args []string) int {
 		return fail(env, "serve", err)
 	}
 	host, _ := os.Hostname()
-	load := web.ConfigLoad{Path: *cfgPath, Config: cfg, Version: env.Version, Replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
-	if err := web.AuditConfigLoad(ctx, sys.Store, core.WallClock{}, load); err != nil {
+	load := system.ConfigLoad{Path: *cfgPath, Config: cfg, Version: env.Version, Replica: fmt.Sprintf("%s-%d", host, os.Getpid())}
+	if err := system.AuditConfigLoad(ctx, sys.Store, core.WallClock{}, load); err != nil {
 		return fail(env, "serve", err)
 	}
 	go logDoctor(ctx, cfg, env, log) // doctor.go: the summary once, in the background
@@ -57,7 +57,7 @@ func newLogger(env Env, format string, secrets []string) *slog.Logger {
 	if format == "text" {
 		h = slog.NewTextHandler(env.Stderr, nil)
 	}
-	return slog.New(web.NewLogHandler(h, secrets))
+	return slog.New(redact.NewLogHandler(h, secrets))
 }
 
 // serve runs the worker and every service until ctx ends (SIGTERM), then

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,7 +11,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/dingops/dingops/adapters/calendar"
 	"github.com/dingops/dingops/adapters/jenkins/jenkinsemu"
 	"github.com/dingops/dingops/adapters/oss/ossemu"
 	"github.com/dingops/dingops/bot"
@@ -48,15 +48,16 @@ var start = time.Date(2026, 11, 26, 11, 0, 0, 0, shanghai)
 
 // config tweaks a harness before it is built.
 type config struct {
-	policy     func(*core.Policy)
+	policy     string // web's policy: YAML inside its policy: {…}
 	noWorker   bool
 	quotedETag bool
 }
 
 type option func(*config)
 
-// withPolicy changes web's policy (core.DefaultPolicy otherwise).
-func withPolicy(f func(*core.Policy)) option { return func(c *config) { c.policy = f } }
+// withPolicy sets web's policy, YAML between the braces of `policy: {…}`
+// (the configuration's defaults otherwise).
+func withPolicy(yaml string) option { return func(c *config) { c.policy = yaml } }
 
 // withoutWorker leaves the first replica's worker stopped; the test runs
 // workers itself.
@@ -78,7 +79,6 @@ type harness struct {
 	store   *store.Store
 	jenkins *jenkinsemu.Server
 	oss     *ossemu.Server
-	windows *core.AppWindows
 	chat    *chat
 	v1      core.Release // the release live at the start (recorded from CI)
 	msgs    atomic.Int64
@@ -109,7 +109,6 @@ func newHarness(t *testing.T, s *store.Store, clock *coretest.Clock, opts ...opt
 	}
 	h.startOSS()
 	h.startJenkins()
-	h.windows = officeHours(t)
 	t.Cleanup(h.teardown)
 	h.replica = h.newReplica("replica-1", replicaConfig{})
 	h.recordV1()
@@ -132,36 +131,6 @@ func (h *harness) startJenkins() {
 	require.NoError(h.t, h.jenkins.SetBranchOutcome(job, "feature/broken", brokenBuild()))
 }
 
-// officeHours is web's release window: 10:00–18:00 Shanghai time on working
-// days, over a fixed calendar that covers the tests' dates.
-func officeHours(t *testing.T) *core.AppWindows {
-	day := func(m time.Month, d int) core.Date { return core.Date{Year: 2026, Month: m, Day: d} }
-	table := calendar.Table{{Date: core.Date{Year: 2027, Month: 1, Day: 1}, Name: "元旦节"}}
-	for d := 1; d <= 7; d++ {
-		table = append(table, calendar.Entry{Date: day(10, d), Name: "国庆节"})
-	}
-	cal, err := calendar.New(calendar.Config{}, table)
-	require.NoError(t, err)
-	pol := core.WindowPolicy{Location: "Asia/Shanghai", Periods: []core.Period{{Start: "0 10 * * *", Duration: 8 * time.Hour}}}
-	aw, errs := core.NewAppWindows(map[string]core.WindowPolicy{"office-hours": pol},
-		map[string][]string{"office-hours": {"web"}}, cal)
-	require.Empty(t, errs)
-	return aw
-}
-
-// apps is web as bot/system maps it from the configuration: alice in the
-// frontend team releases, bob and carol in sre approve.
-func (h *harness) apps() []*core.App {
-	p := core.DefaultPolicy()
-	if h.cfg.policy != nil {
-		h.cfg.policy(&p)
-	}
-	return []*core.App{{Name: "web", Target: core.TargetOSS, Chats: []string{chatID},
-		ReleaseTeams: []string{"frontend"}, ApproverTeams: []string{"sre"},
-		Releasers: []string{"alice"}, Approvers: []string{"bob", "carol"},
-		Repo: repo.Remote, MainBranch: "main", Job: job, Policy: p}}
-}
-
 // recordV1 adopts what CI released before dingops: v1, at the hotfix, whose
 // hashed manifest the fixed key already holds.
 func (h *harness) recordV1() {
@@ -169,8 +138,9 @@ func (h *harness) recordV1() {
 	r, _, err := h.engine.Record(h.ctx, core.RecordRequest{Actor: core.Actor{StaffID: "ci"}, App: "web",
 		Artifact: core.Artifact{Ref: v1Key}, Commit: repo.Hotfix.SHA, By: "alice", Key: "ci-1"})
 	require.NoError(h.t, err)
-	require.NoError(h.t, h.deployer.Deploy(h.ctx, core.DeployRequest{App: "web", ReleaseID: r.ID, Version: r.Version,
-		Kind: core.KindRelease, Artifact: r.Artifact}))
+	h.oss.Seed(bucket, fixedKey, []byte(`{"main":"assets/main.0c1d2e.js"}`), http.Header{ // CI's deploy
+		"Content-Type": {"application/json"}, "Cache-Control": {"no-cache"},
+		"X-Oss-Meta-Dingops-Source": {v1Key}, "X-Oss-Meta-Dingops-Release": {fmt.Sprint(int64(r.ID))}})
 	h.v1 = r
 	h.clock.Advance(time.Minute)
 }

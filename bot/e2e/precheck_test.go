@@ -72,7 +72,7 @@ func TestMissingLiveCommitsOnlyWarnedByPolicy(t *testing.T) {
 		assert.Equal(t, repo.Old, r.Commit)
 		source, _ := h.live()
 		assert.Equal(t, h.builtKey(id), source)
-	}, withPolicy(func(p *core.Policy) { p.WarnMissingLive = true }))
+	}, withPolicy("missing_live_commits: warn"))
 }
 
 // TestMissingLiveWarningShownOnTheCard: the accepted request's card must say
@@ -82,5 +82,5 @@ func TestMissingLiveWarningShownOnTheCard(t *testing.T) {
 		resp := h.say("alice", "/release web feature/old")
 		require.NotNil(t, resp.Card, resp.Text)
 		assert.Contains(t, resp.Card.Markdown, "lacks commits that are live now: "+repo.Hotfix.SHA[:7])
-	}, withPolicy(func(p *core.Policy) { p.WarnMissingLive = true }))
+	}, withPolicy("missing_live_commits: warn"))
 }

@@ -2,30 +2,29 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/dingops/dingops/adapters/git"
-	"github.com/dingops/dingops/adapters/jenkins"
-	"github.com/dingops/dingops/adapters/oss"
 	"github.com/dingops/dingops/bot"
+	"github.com/dingops/dingops/bot/system"
+	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 )
 
-// replica is one dingops process: its own engine, bot, adapters and
-// worker, over the world's shared store and outside systems — as
-// `dingops serve` assembles them in bot/system.
+// replica is one dingops process: the system bot/system assembles from
+// the world's configuration, as `dingops serve` does, over the world's
+// shared store and outside systems, and its worker.
 type replica struct {
-	h        *harness
-	name     string
-	engine   *core.Engine
-	bot      *bot.Bot
-	builder  *jenkins.Builder
-	deployer *oss.Deployer
-	worker   *core.Worker
+	h      *harness
+	name   string
+	sys    *system.System
+	engine *core.Engine
+	bot    *bot.Bot
+	worker *core.Worker
 
 	mu   sync.Mutex
 	stop func() // stops the worker's Run loop; nil when it is not running
@@ -41,36 +40,62 @@ type replicaConfig struct {
 func (h *harness) newReplica(name string, rc replicaConfig) *replica {
 	t := h.t
 	r := &replica{h: h, name: name}
-	var err error
-	r.builder, err = jenkins.New(jenkins.Config{URL: h.jenkins.URL(), User: jenkinsUser, Token: jenkinsToken,
-		RequestTimeout: time.Minute, PollInterval: 2 * time.Millisecond, PollMax: 20 * time.Millisecond,
-		HTTPClient: rc.http})
-	require.NoError(t, err)
-	checker, err := git.New(git.Config{CacheDir: t.TempDir(), Timeout: 30 * time.Second})
-	require.NoError(t, err)
 	// Stop this replica's worker before its git mirror directory goes:
 	// cleanups run last-registered first, and the harness's teardown was
 	// registered before the directory, so a worker still fetching there
 	// would race its removal.
+	cfg := h.config(t.TempDir())
 	t.Cleanup(r.halt)
-	r.deployer, err = oss.Open(oss.Config{App: "web", Endpoint: h.oss.URL(), Region: ossRegion, Bucket: bucket,
-		AccessKeyID: ossAK, AccessKeySecret: ossSecret, ManifestKey: fixedKey, ManifestPattern: "web/manifest.*.json",
-		Timeout: 10 * time.Second, Backoff: time.Millisecond})
+	n := &notifier{chat: h.chat, replica: name}
+	var err error
+	r.sys, err = system.Assemble(h.ctx, cfg, system.Options{Store: h.store, Clock: h.clock, Notifier: n,
+		Tuning: system.Tuning{JenkinsHTTP: rc.http, JenkinsPollMax: 20 * time.Millisecond, OSSBackoff: time.Millisecond}})
 	require.NoError(t, err)
-	r.engine, err = core.NewEngine(core.Config{Apps: h.apps(), Releases: h.store, Locks: h.store, Audit: h.store,
-		Deployers: map[string]core.Deployer{"web": r.deployer}, Builder: r.builder, Source: checker,
-		Clock: h.clock, Gate: h.windows.Gate})
-	require.NoError(t, err)
-	r.bot, err = bot.New(bot.Config{Engine: r.engine, Releaser: r.engine, Windows: h.windows, Language: "en",
-		Zone: shanghai, Clock: h.clock})
-	require.NoError(t, err)
-	r.engine.SetNotifier(notifier{chat: h.chat, bot: r.bot, replica: name})
+	require.Empty(t, r.sys.Problems)
+	t.Cleanup(r.sys.Close)
+	r.engine, r.bot, n.bot = r.sys.Engine, r.sys.Bot, r.sys.Bot
 	r.worker = r.engine.NewWorker(core.WorkerConfig{ID: name, Lease: rc.lease, Poll: 100 * time.Millisecond, Hook: rc.hook})
 	r.engine.SetWake(r.worker.Wake)
 	h.mu.Lock()
 	h.replicas = append(h.replicas, r)
 	h.mu.Unlock()
 	return r
+}
+
+// config is the world as a configuration file says it, with the git
+// mirrors in dir: web on the OSS emulator, built by the Jenkins emulator
+// from the fixture repository, released 10:00–18:00 Shanghai time on
+// working days; alice in frontend releases, bob and carol in sre approve.
+func (h *harness) config(dir string) *configs.Config {
+	yaml := fmt.Sprintf(`
+language: en
+time_zone: Asia/Shanghai
+jenkins: {url: %q, user: %s, token_env: JENKINS_TOKEN, poll: 2ms}
+git: {mirror_dir: %q, timeout: 30s}
+teams: {frontend: [alice], sre: [bob, carol]}
+chats: {web: {conversation_id: %s}}
+windows:
+  office-hours:
+    apps: [web]
+    periods: [{start: "0 10 * * *", duration: 8h}]
+apps:
+  web:
+    target:
+      kind: oss
+      oss: {endpoint: %q, region: %s, bucket: %s, access_key_id: %s, access_key_secret_env: OSS_SECRET,
+        fixed_key: %s, manifest_pattern: "web/manifest.*.json", timeout: 10s}
+    chats: [web]
+    release_teams: [frontend]
+    approver_teams: [sre]
+    repo: %q
+    main_branch: main
+    jenkins_job: %s
+    policy: {%s}
+`, h.jenkins.URL(), jenkinsUser, dir, chatID, h.oss.URL(), ossRegion, bucket, ossAK, fixedKey, repo.Remote, job, h.cfg.policy)
+	env := map[string]string{"JENKINS_TOKEN": jenkinsToken, "OSS_SECRET": ossSecret}
+	cfg, _, err := configs.Parse([]byte(yaml), "e2e.yaml", func(k string) string { return env[k] })
+	require.NoError(h.t, err)
+	return cfg
 }
 
 // run starts the replica's worker loop, as `dingops serve` does.

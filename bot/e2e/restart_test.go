@@ -35,7 +35,7 @@ func TestRestartAfterTriggerFindsTheSameBuild(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			_, err = a.builder.Start(h.ctx, core.BuildRequest{App: r.App, Job: job, Branch: r.Branch, Commit: r.Commit,
+			_, err = h.trigger().Start(h.ctx, core.BuildRequest{App: r.App, Job: job, Branch: r.Branch, Commit: r.Commit,
 				ReleaseID: r.ID, Version: r.Version, Requester: r.Requester})
 			return errors.Join(errDied, err)
 		}})
@@ -139,4 +139,12 @@ func (h *harness) checkOneBuild(id core.ReleaseID) {
 	source, _ := h.live()
 	assert.Equal(t, r.Artifact.Ref, source)
 	assert.True(t, h.resumedBy(id, "replica-b"), "the audit says who resumed it")
+}
+
+// trigger is a Jenkins client as replica A's builder is, for a test that
+// plays A getting its trigger out before it dies.
+func (h *harness) trigger() *jenkins.Builder {
+	b, err := jenkins.New(jenkins.Config{URL: h.jenkins.URL(), User: jenkinsUser, Token: jenkinsToken})
+	require.NoError(h.t, err)
+	return b
 }

@@ -3,7 +3,6 @@ package e2e
 import (
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -79,7 +78,5 @@ func TestWindowClosedBeforeWorkStarts(t *testing.T) {
 		assert.Empty(t, h.jenkins.Builds(job), "nothing was built")
 		source, _ := h.live()
 		assert.Equal(t, v1Key, source)
-	}, withPolicy(func(p *core.Policy) {
-		p.Release = core.ApprovalPolicy{Approvals: 1, Expiry: time.Hour}
-	}))
+	}, withPolicy("release: {approvals: 1, expiry: 1h}"))
 }

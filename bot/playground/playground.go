@@ -167,7 +167,7 @@ func (p *Playground) assemble(ctx context.Context, cfg *configs.Config) error {
 	if p.web == nil {
 		return errors.New("assembling dingops: no web listener was built (system.Options.Serve)")
 	}
-	return web.AuditConfigLoad(ctx, sys.Store, p.clock(), web.ConfigLoad{Path: "configs/playground.yaml (embedded)",
+	return system.AuditConfigLoad(ctx, sys.Store, p.clock(), system.ConfigLoad{Path: "configs/playground.yaml (embedded)",
 		Config: cfg, Version: p.opts.Version, Replica: fmt.Sprintf("playground-%d", os.Getpid())})
 }
 

@@ -84,7 +84,7 @@ func newBenchWorld(b testing.TB, be storetest.Backend, chats int) *benchWorld {
 		d.SetLive(core.Artifact{Kind: core.TargetOSS, Ref: name + "/m2.json"})
 		deps[name] = d
 	}
-	eng, err := core.NewEngine(core.Config{Apps: apps, Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: systemClock{}})
+	eng, err := core.NewEngine(core.Config{Apps: apps, Releases: s, Locks: s, Audit: s, Deployers: deps, Clock: core.WallClock{}})
 	require.NoError(b, err)
 	for _, a := range apps {
 		for _, ref := range []string{a.Name + "/m1.json", a.Name + "/m2.json"} {
@@ -93,11 +93,11 @@ func newBenchWorld(b testing.TB, be storetest.Backend, chats int) *benchWorld {
 			require.NoError(b, err)
 		}
 	}
-	bt, err := bot.New(bot.Config{Engine: eng, Clock: systemClock{}})
+	bt, err := bot.New(bot.Config{Engine: eng, Clock: core.WallClock{}})
 	require.NoError(b, err)
 	api, err := dingtalk.New(emu.ClientConfig())
 	require.NoError(b, err)
-	tr, err := New(Config{Bot: bt, API: api, Store: s, CardTemplateID: template, Handlers: 16, Clock: systemClock{}})
+	tr, err := New(Config{Bot: bt, API: api, Releases: eng, Store: s, CardTemplateID: template, Handlers: 16, Clock: core.WallClock{}})
 	require.NoError(b, err)
 	eng.SetNotifier(tr.Notifier())
 	ctx, cancel := context.WithCancel(context.Background())

@@ -54,7 +54,7 @@ func (t *Transport) answerClick(ctx context.Context, data []byte) *card.CardResp
 	tg := t.target(ctx, k)
 	if err != nil {
 		t.log.WarnContext(ctx, "refusing a card click", "card", k.OutTrackID, "user", k.UserID, "err", err)
-		return private(t.badClickText(tg.lang, k, err))
+		return private(t.badClickText(ctx, tg.lang, k, err))
 	}
 	if k.Action == bot.CmdRollback {
 		return t.answerRollback(ctx, k, tg)
@@ -118,10 +118,10 @@ func (t *Transport) target(ctx context.Context, k Click) clickTarget {
 // badClickText words a click dingops cannot act on with the parser's own
 // sentences; a callback that is not even well formed (a template without
 // the callback params) is an operator's problem, logged under a reference.
-func (t *Transport) badClickText(lang string, k Click, err error) string {
+func (t *Transport) badClickText(ctx context.Context, lang string, k Click, err error) string {
 	var bad *BadClick
 	if !errors.As(err, &bad) {
-		return t.bot.RefusalText(lang, err)
+		return t.bot.RefusalText(ctx, lang, err)
 	}
 	usage := t.bot.T(lang, "usage."+string(orName(k.Action, bot.CmdApprove)))
 	switch {
@@ -134,7 +134,7 @@ func (t *Transport) badClickText(lang string, k Click, err error) string {
 	case bad.Field == BadRelease:
 		return t.bot.T(lang, "parse.bad_id", "got", bad.Got, "usage", usage)
 	}
-	return t.bot.RefusalText(lang, err)
+	return t.bot.RefusalText(ctx, lang, err)
 }
 
 // private is a callback answer that leaves the public card as it is and

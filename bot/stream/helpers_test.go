@@ -117,9 +117,9 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 		releases, e.wrapNext = e.wrapNext(s), nil
 	}
 	eng, err := core.NewEngine(core.Config{Apps: apps(), Releases: releases, Locks: s, Audit: s,
-		Deployers: map[string]core.Deployer{"web": e.deps["web"], "api": e.deps["api"]}, Clock: systemClock{}})
+		Deployers: map[string]core.Deployer{"web": e.deps["web"], "api": e.deps["api"]}, Clock: core.WallClock{}})
 	require.NoError(t, err)
-	b, err := bot.New(bot.Config{Engine: eng, Clock: systemClock{}, Chats: map[string]string{"cid-en": "en"},
+	b, err := bot.New(bot.Config{Engine: eng, Clock: core.WallClock{}, Chats: map[string]string{"cid-en": "en"},
 		Buttons: e.template != "", ChatNames: map[string]string{"cid-web": "web-ops"}})
 	require.NoError(t, err)
 	cc := e.clientConfig
@@ -128,7 +128,7 @@ func (e *env) build(name string, opts ...replicaOption) (*replica, *core.Worker)
 	}
 	api, err := dingtalk.New(cc)
 	require.NoError(t, err)
-	cfg := Config{Bot: b, API: api, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
+	cfg := Config{Bot: b, API: api, Releases: eng, Store: s, CardTemplateID: e.template, ReplicaID: name, Handlers: 4,
 		Poll: 50 * time.Millisecond, ReconnectMin: 50 * time.Millisecond, ReconnectMax: 200 * time.Millisecond,
 		Rescan: time.Hour, CallbackSettle: 100 * time.Millisecond, RetryDelay: 50 * time.Millisecond,
 		SpoolDir: t.TempDir(), SpoolRetry: 50 * time.Millisecond}

@@ -21,7 +21,7 @@ import (
 // reaches DingTalk last, the newest state is the one that stays.
 func (n *Notifier) send(ctx context.Context, u *update) {
 	t := n.t
-	r, err := t.bot.Engine().Release(ctx, u.id)
+	r, err := t.cfg.Releases.Release(ctx, u.id)
 	if err != nil {
 		if u.end == nil || u.last.Release.App == "" {
 			n.again(ctx, u, err)
@@ -47,7 +47,7 @@ func (n *Notifier) send(ctx context.Context, u *update) {
 		n.tellRequester(ctx, r, *u.end)
 	}
 	if len(cards) > 0 && !r.Status.Final() {
-		if now, err := t.bot.Engine().Release(ctx, u.id); err == nil && now.Status != r.Status {
+		if now, err := t.cfg.Releases.Release(ctx, u.id); err == nil && now.Status != r.Status {
 			n.refresh(u.id)
 		}
 	}

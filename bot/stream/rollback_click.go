@@ -30,7 +30,7 @@ func (t *Transport) answerRollback(ctx context.Context, k Click, tg clickTarget)
 		return private(resp.Text)
 	}
 	go t.afterRollbackClick(m, resp)
-	clicked, err := t.bot.Engine().Release(ctx, k.ReleaseID)
+	clicked, err := t.cfg.Releases.Release(ctx, k.ReleaseID)
 	var c *bot.Card
 	if err == nil {
 		c, err = t.bot.CardOf(ctx, tg.lang, clicked, "")

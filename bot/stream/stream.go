@@ -22,8 +22,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/dingops/dingops/adapters/dingtalk"
-	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/store"
 )
@@ -34,9 +32,10 @@ const ServiceName = "dingtalk-stream"
 // Config is what a Transport is built from. Zero durations and counts take
 // the defaults named on each field.
 type Config struct {
-	Bot   *bot.Bot
-	API   *dingtalk.Client // the OpenAPI client; its Stream() settings open the connection
-	Store *store.Store     // inbound messages, cards and the installation id
+	Bot      Bot
+	API      API      // the OpenAPI client; its Stream() settings open the connection
+	Releases Releases // the engine: a card update renders the release as it is now
+	Store    Store    // inbound messages, cards and the installation id
 	// CardTemplateID is the interactive card template ("<uuid>.schema");
 	// empty posts cards as markdown messages with /approve instructions.
 	CardTemplateID string
@@ -80,11 +79,11 @@ type Config struct {
 }
 
 func (c Config) withDefaults() (Config, error) {
-	if c.Bot == nil || c.API == nil || c.Store == nil {
-		return c, errors.New("dingtalk stream: bot, API client and store are required")
+	if c.Bot == nil || c.API == nil || c.Releases == nil || c.Store == nil {
+		return c, errors.New("dingtalk stream: bot, API client, releases and store are required")
 	}
 	if c.Clock == nil {
-		c.Clock = systemClock{}
+		c.Clock = core.WallClock{}
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -122,8 +121,8 @@ func (c Config) withDefaults() (Config, error) {
 // /readyz and /metrics.
 type Transport struct {
 	cfg      Config
-	bot      *bot.Bot
-	api      *dingtalk.Client
+	bot      Bot
+	api      API
 	inbox    *store.Inbox
 	cards    *store.Cards
 	log      *slog.Logger
@@ -207,10 +206,6 @@ func (t *Transport) Spooled() int {
 const closeTimeout = 15 * time.Second
 
 func (t *Transport) now() time.Time { return t.cfg.Clock.Now() }
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time { return time.Now() }
 
 func orInt(v, def int) int {
 	if v <= 0 {

@@ -56,7 +56,7 @@ func (t *Transport) answerSuggestion(ctx context.Context, k Click) *card.CardRes
 		if !errors.Is(err, core.ErrNotFound) {
 			t.log.WarnContext(ctx, "refusing a suggestion click", "card", k.OutTrackID, "user", k.UserID, "err", err)
 		}
-		return private(t.bot.RefusalText(lang, core.Refuse(core.CodeSuggestionNotFound, "id", k.Suggestion)))
+		return private(t.bot.RefusalText(ctx, lang, core.Refuse(core.CodeSuggestionNotFound, "id", k.Suggestion)))
 	}
 	m := bot.Message{ID: "card:" + k.OutTrackID + ":" + k.UserID + ":rollback", ChatID: rec.ChatID, Group: true,
 		StaffID: k.UserID, Origin: core.OriginCard, At: t.now(), Language: lang}

@@ -26,7 +26,7 @@ func Check(cfg *configs.Config, now time.Time) (problems, warnings []configs.Pro
 		probs = append(probs, cfg.Problem("dingtalk", err.Error()))
 	}
 	var warns []configs.Problem
-	_, broken := deployers(cfg, dt, quiet)
+	_, broken := deployers(cfg, dt, Tuning{}, quiet)
 	for _, app := range sortedKeys(broken) {
 		warns = append(warns, cfg.Problem("apps."+app+".target", "cannot be built here: "+broken[app].Error()))
 	}

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/doctor"
-	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/store"
 )
@@ -39,7 +38,7 @@ func DoctorChecks(ctx context.Context, cfg *configs.Config, o DoctorOptions) ([]
 	stChecks, closeStore := storeChecks(ctx, cfg)
 	checks = append(checks, stChecks...)
 	checks = append(checks, calendarChecks(cfg, o.Now)...)
-	return checks, doctor.Redactor(web.SecretValues(cfg, o.Getenv)), closeStore
+	return checks, doctor.Redactor(SecretValues(cfg, o.Getenv)), closeStore
 }
 
 func dingtalkChecks(cfg *configs.Config, log *slog.Logger, cardChat string) []doctor.Check {

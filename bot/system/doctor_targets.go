@@ -39,7 +39,7 @@ func appChecks(app string, t configs.Target, o DoctorOptions, log *slog.Logger) 
 	}
 	switch s := t.Section().(type) {
 	case *configs.OSS:
-		d, err := ossDeployer(app, s, log)
+		d, err := ossDeployer(app, s, Tuning{}, log)
 		if err != nil {
 			return fail(err)
 		}

@@ -14,7 +14,7 @@ import (
 // and the bot over the engine.
 func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 	cfg, s, m := p.cfg, sys.Store, p.metrics
-	deps, broken := deployers(cfg, dt, p.log)
+	deps, broken := deployers(cfg, dt, p.opts.Tuning, p.log)
 	for app, err := range broken {
 		p.log.Error("target unavailable: requests for this app are refused until it is fixed", "app", app, "err", err)
 	}
@@ -28,7 +28,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		ecfg.Observe = m.UserVisible()
 	}
 	var err error
-	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, p.log); err != nil {
+	if ecfg.Builder, ecfg.Source, err = pipeline(cfg, p.opts.Tuning, p.log); err != nil {
 		return err
 	}
 	if cut, ok := ecfg.Source.(core.BranchCutter); ok { // the git mirror also cuts /branch
@@ -42,7 +42,7 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 		bcfg.Chats[c.ConversationID] = c.Language
 		bcfg.ChatNames[c.ConversationID] = name
 	}
-	bcfg.Engine, bcfg.Releaser, bcfg.Alerts = sys.Engine, sys.Engine, sys.Engine
+	bcfg.Engine, bcfg.Alerts = sys.Engine, sys.Engine
 	bcfg.Brancher = sys.Engine
 	sys.Bot, err = bot.New(bcfg)
 	return err

@@ -35,12 +35,13 @@ func dingtalkClient(cfg *configs.Config, m *metrics.Metrics, log *slog.Logger) (
 
 // pipeline builds the Jenkins builder and the git checker releases use;
 // either is nil when its section is absent.
-func pipeline(cfg *configs.Config, log *slog.Logger) (core.Builder, core.SourceControl, error) {
+func pipeline(cfg *configs.Config, tune Tuning, log *slog.Logger) (core.Builder, core.SourceControl, error) {
 	var b core.Builder
 	var src core.SourceControl
 	if j := cfg.Jenkins; j != nil {
 		jb, err := jenkins.New(jenkins.Config{URL: j.URL, User: j.User, Token: j.Token.Value(), PollInterval: j.Poll.Std(),
-			BuildTimeout: j.Timeout.Std(), Logger: log.With("adapter", "jenkins")})
+			BuildTimeout: j.Timeout.Std(), PollMax: tune.JenkinsPollMax, HTTPClient: tune.JenkinsHTTP,
+			Logger: log.With("adapter", "jenkins")})
 		if err != nil {
 			return nil, nil, fmt.Errorf("jenkins: %w", err)
 		}

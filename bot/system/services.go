@@ -20,7 +20,7 @@ func (p *parts) services(sys *System, dt *dingtalk.Client) error {
 	opsCfg := web.OpsConfig{Addr: cfg.Server.OpsAddr, DB: sys.Store, Metrics: m.Handler(), Logger: log.With("service", "ops")}
 	if dt != nil {
 		var err error
-		tr, err = stream.New(stream.Config{Bot: sys.Bot, API: dt, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
+		tr, err = stream.New(stream.Config{Bot: sys.Bot, API: dt, Releases: sys.Engine, Store: sys.Store, CardTemplateID: cfg.DingTalk.CardTemplateID,
 			Handlers: cfg.DingTalk.Handlers, SpoolDir: cfg.DingTalk.SpoolDir, SpoolMax: cfg.DingTalk.SpoolMax,
 			Clock: p.clock, Logger: log.With("adapter", "dingtalk")})
 		if err != nil {
@@ -80,7 +80,7 @@ func (p *parts) announcements(sys *System, dt *dingtalk.Client) error {
 	if len(cfg.Announcements.Posts) == 0 || dt == nil {
 		return nil
 	}
-	ann, err := announce.New(announce.Config{Observer: p.metrics, Posts: announce.PostsFromConfig(cfg),
+	ann, err := announce.New(announce.Config{Observer: p.metrics, Posts: announcePosts(cfg),
 		Windows: p.windows.AppWindows, Calendar: p.windows.cal, Releases: sys.Store, Guard: sys.Store, Sender: dt,
 		Zone: cfg.Zone(), Grace: cfg.Announcements.Grace.Std(), Retention: cfg.Server.Retention.Std(),
 		Clock: p.clock, Logger: p.log.With("service", "announcements")})

@@ -13,11 +13,12 @@ package system
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"os"
+	"time"
 
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/metrics"
-	"github.com/dingops/dingops/bot/web"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 	"github.com/dingops/dingops/core/redact"
@@ -37,6 +38,18 @@ type Options struct {
 	// Getenv reads the variables secrets are named by (git credentials),
 	// so every configured secret value is masked; nil is os.Getenv.
 	Getenv func(string) string
+	// Tuning sets what a configuration does not say, for tests that run
+	// the assembled system against the emulators; the zero value changes
+	// nothing.
+	Tuning Tuning
+}
+
+// Tuning adjusts the adapters Assemble builds beyond their configuration:
+// a faster build poll, a network that fails on purpose.
+type Tuning struct {
+	JenkinsHTTP    *http.Client  // Jenkins' HTTP client; nil is the adapter's own
+	JenkinsPollMax time.Duration // caps the build poll's backoff; zero is the adapter's default
+	OSSBackoff     time.Duration // the OSS targets' first retry wait; zero is the adapter's default
 }
 
 // System is dingops assembled from one configuration.
@@ -105,7 +118,7 @@ func Assemble(ctx context.Context, cfg *configs.Config, o Options) (_ *System, e
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	p.red = redact.New(web.SecretValues(cfg, getenv)...)
+	p.red = redact.New(SecretValues(cfg, getenv)...)
 	sys := &System{Config: cfg}
 	ws, probs, err := buildWindows(cfg)
 	if err != nil {

@@ -19,10 +19,10 @@ import (
 // cannot be built (no kubeconfig, a bad endpoint) does not stop the others:
 // its deployer answers every call with the reason, so its requests are
 // refused with it, and the error is returned for logging.
-func deployers(cfg *configs.Config, dt *dingtalk.Client, log *slog.Logger) (map[string]core.Deployer, map[string]error) {
+func deployers(cfg *configs.Config, dt *dingtalk.Client, tune Tuning, log *slog.Logger) (map[string]core.Deployer, map[string]error) {
 	out, broken := map[string]core.Deployer{}, map[string]error{}
 	for name, a := range cfg.Apps {
-		d, err := deployer(dt, name, a.Target, log.With("app", name))
+		d, err := deployer(dt, tune, name, a.Target, log.With("app", name))
 		if err != nil {
 			broken[name] = err
 			d = unavailable{fmt.Errorf("the %s target of %s is unavailable: %w", a.Target.Kind, name, err)}
@@ -42,7 +42,7 @@ func (u unavailable) Live(context.Context) (core.Artifact, error)      { return 
 // deployer is the registry of target kinds on the assembly's side: each
 // section of `target:` (configs.Target's fields) becomes its adapter here.
 // Adding a kind is one case.
-func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logger) (core.Deployer, error) {
+func deployer(dt *dingtalk.Client, tune Tuning, app string, t configs.Target, log *slog.Logger) (core.Deployer, error) {
 	switch s := t.Section().(type) {
 	case *configs.Script:
 		return script.New(script.Config{App: app, Command: s.Command, LiveCommand: s.LiveCommand,
@@ -50,7 +50,7 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 	case *configs.Kubernetes:
 		return kubeDeployer(s, log)
 	case *configs.OSS:
-		return ossDeployer(app, s, log)
+		return ossDeployer(app, s, tune, log)
 	case *configs.MiniApp:
 		if dt == nil {
 			return nil, fmt.Errorf("a miniapp target needs the dingtalk section")
@@ -62,11 +62,11 @@ func deployer(dt *dingtalk.Client, app string, t configs.Target, log *slog.Logge
 	return nil, fmt.Errorf("target kind %s is not available in this build", t.Kind)
 }
 
-func ossDeployer(app string, o *configs.OSS, log *slog.Logger) (core.Deployer, error) {
+func ossDeployer(app string, o *configs.OSS, tune Tuning, log *slog.Logger) (core.Deployer, error) {
 	c := oss.Config{App: app, Endpoint: o.Endpoint, Region: o.Region, Bucket: o.Bucket, AccessKeyID: o.AccessKeyID,
 		AccessKeySecret: oss.Secret(o.AccessKeySecret.Value()), AuthVersion: o.AuthVersion, ManifestKey: o.FixedKey,
 		ManifestPattern: o.ManifestPattern, CacheControl: o.CacheControl, ContentType: o.ContentType,
-		Timeout: o.Timeout.Std(), Logger: log}
+		Timeout: o.Timeout.Std(), Backoff: tune.OSSBackoff, Logger: log}
 	if o.CDN != nil {
 		c.CDN = &oss.CDNConfig{URL: o.CDN.URL, Endpoint: o.CDN.Endpoint, AccessKeyID: o.CDN.AccessKeyID,
 			AccessKeySecret: oss.Secret(o.CDN.AccessKeySecret.Value())}

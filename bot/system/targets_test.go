@@ -27,7 +27,7 @@ func TestEveryTargetSectionIsBuilt(t *testing.T) {
 			target.Kind = kind
 			reflect.ValueOf(&target).Elem().Field(i).Set(reflect.New(f.Type.Elem()))
 			defer func() { _ = recover() }() // a zero section may not build; it must only be known
-			_, err := deployer(nil, "app", target, slog.New(slog.DiscardHandler))
+			_, err := deployer(nil, Tuning{}, "app", target, slog.New(slog.DiscardHandler))
 			if err != nil {
 				assert.NotContains(t, err.Error(), "not available in this build")
 			}

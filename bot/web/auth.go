@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/dingops/dingops/core/redact"
 )
 
 // How a request was authenticated.
@@ -61,7 +63,7 @@ func (s *Server) access(next http.Handler) http.Handler {
 		if !requestIDRule.MatchString(ri.id) {
 			ri.id = randomHex(8)
 		}
-		ctx := WithLogAttrs(context.WithValue(r.Context(), infoKey{}, ri), slog.String("request_id", ri.id))
+		ctx := redact.WithLogAttrs(context.WithValue(r.Context(), infoKey{}, ri), slog.String("request_id", ri.id))
 		h := w.Header()
 		h.Set("X-Request-Id", ri.id)
 		h.Set("X-Content-Type-Options", "nosniff")

@@ -118,7 +118,9 @@ func (s *Server) refusalText(lang string, err error) string {
 	if s.cfg.Texts == nil {
 		return oneLine(err.Error())
 	}
-	return oneLine(s.cfg.Texts.RefusalText(lang, err))
+	// Only refusals come here: values, worded without a log line, so no
+	// request context is needed.
+	return oneLine(s.cfg.Texts.RefusalText(context.Background(), lang, err))
 }
 
 func (s *Server) appPage(w http.ResponseWriter, r *http.Request) {

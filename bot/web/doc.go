@@ -1,9 +1,9 @@
 // Package web is the HTTP side of `dingops serve`: the ops listener
 // (/healthz, /readyz, /metrics), and the web listener with the read-only
 // dashboard and the release-record API behind a bearer token or a trusted
-// proxy header. It also holds what production needs around them: the log
-// handler that redacts secrets and carries request and release ids, the
-// Pruner service, and the configuration-load audit event.
+// proxy header, and the Pruner service. (The log handler that redacts
+// secrets and carries request ids is core/redact's; the configuration-load
+// audit event is the assembly's, bot/system.)
 //
 // Pages share one look, a DingTalk group chat, so the playground page can
 // reuse it: every page renders the "layout" template (side bar, header,

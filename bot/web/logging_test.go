@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,9 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dingops/dingops/bot"
-	"github.com/dingops/dingops/bot/web"
+	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
+	"github.com/dingops/dingops/core/redact"
 )
 
 // exampleEnv holds a value for every secret configs/example.yaml names.
@@ -38,33 +38,6 @@ func exampleConfig(t *testing.T) *configs.Config {
 	cfg, probs, err := configs.Parse(data, "example.yaml", func(k string) string { return exampleEnv[k] })
 	require.NoError(t, err, "%v", probs)
 	return cfg
-}
-
-func TestSecretValuesFindsEverySecretOfTheConfiguration(t *testing.T) {
-	got := web.SecretValues(exampleConfig(t), func(k string) string { return exampleEnv[k] })
-	assert.ElementsMatch(t, []string{token, "dt-client-secret-7Hq2", "jenkins-token-11aa22bb", "glpat-git-token-9x8y",
-		"oss-secret-Zk4mW0", "registry-pass-Qq77", "pg-pass-5b4a3c"}, got)
-}
-
-type leaky struct{ DSN string }
-
-func TestTheLogHandlerRedactsEverywhere(t *testing.T) {
-	var buf syncBuffer
-	log := slog.New(web.NewLogHandler(slog.NewJSONHandler(&buf, nil), []string{"s3cr3t-value", "ab"}))
-	log = log.With("conn", "user:s3cr3t-value@db").WithGroup("g")
-	ctx := web.WithLogAttrs(context.Background(), slog.Int64("release", 42))
-	log.InfoContext(ctx, "dial s3cr3t-value failed", "err", errors.New("auth s3cr3t-value"),
-		"cfg", leaky{DSN: "x:s3cr3t-value"}, "n", 7, slog.Group("inner", "k", "s3cr3t-value"), "plain", "ab stays")
-	out := buf.String()
-	assert.NotContains(t, out, "s3cr3t-value")
-	assert.Equal(t, 5, strings.Count(out, web.Redacted), out)
-	var line map[string]any
-	require.NoError(t, json.Unmarshal([]byte(out), &line))
-	assert.Equal(t, "user:[redacted]@db", line["conn"])
-	g := line["g"].(map[string]any)
-	assert.Equal(t, 7.0, g["n"], "values without a secret keep their type")
-	assert.Equal(t, "ab stays", g["plain"], "values shorter than 4 characters are not redacted")
-	assert.Equal(t, 42.0, g["release"], "the context's attributes are on the line")
 }
 
 // tee writes every record to each handler.
@@ -111,10 +84,10 @@ func (t tee) WithGroup(name string) slog.Handler {
 // redaction.
 func TestAFullFlowLogsNoSecret(t *testing.T) {
 	cfg := exampleConfig(t)
-	secrets := web.SecretValues(cfg, func(k string) string { return exampleEnv[k] })
+	secrets := system.SecretValues(cfg, func(k string) string { return exampleEnv[k] })
 	var raw, clean syncBuffer
 	debug := &slog.HandlerOptions{Level: slog.LevelDebug}
-	redacting := web.NewLogHandler(slog.NewJSONHandler(&clean, debug), secrets)
+	redacting := redact.NewLogHandler(slog.NewJSONHandler(&clean, debug), secrets)
 	f := newFixtureLog(t, slog.New(tee{slog.NewJSONHandler(&raw, debug), redacting}))
 
 	f.seed()

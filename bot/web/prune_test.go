@@ -65,33 +65,3 @@ func TestThePrunerRunsAtOnceAndStopsWithItsContext(t *testing.T) {
 		t.Fatal("Run did not return")
 	}
 }
-
-func TestTheConfigurationLoadIsAudited(t *testing.T) {
-	clock := coretest.NewClock(t0)
-	s := storetest.Open(t, storetest.SQLiteDSN(t), clock)
-	cfg := exampleConfig(t)
-	require.NoError(t, web.AuditConfigLoad(context.Background(), s, clock, web.ConfigLoad{Path: "/etc/dingops/dingops.yaml",
-		Config: cfg, Version: "1.2.3", Replica: "host-7"}))
-	evs, err := s.Audit(context.Background(), core.AuditFilter{Kind: core.AuditConfig})
-	require.NoError(t, err)
-	require.Len(t, evs, 1)
-	e := evs[0]
-	assert.Equal(t, core.SystemActor, e.Actor)
-	assert.Equal(t, t0, e.At)
-	assert.Regexp(t, `^loaded /etc/dingops/dingops.yaml sha256=[0-9a-f]{12} apps=4 chats=2 version=1.2.3 replica=host-7$`, e.Detail)
-	for _, v := range exampleEnv {
-		assert.NotContains(t, e.Detail, v)
-	}
-
-	a, err := web.Fingerprint(cfg)
-	require.NoError(t, err)
-	cfg.Apps["web"].MainBranch = "trunk"
-	b, err := web.Fingerprint(cfg)
-	require.NoError(t, err)
-	assert.NotEqual(t, a, b, "a changed configuration has another fingerprint")
-	again := exampleConfig(t)
-	again.Store.DSN = "postgres://dingops:rotated-password@db.internal:5432/dingops"
-	c, err := web.Fingerprint(again)
-	require.NoError(t, err)
-	assert.Equal(t, a, c, "rotating a password is not a configuration change")
-}

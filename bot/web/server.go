@@ -40,7 +40,7 @@ type WindowPlanner interface {
 
 // Texts renders refusals in a language; *bot.Bot implements it.
 type Texts interface {
-	RefusalText(lang string, err error) string
+	RefusalText(ctx context.Context, lang string, err error) string
 }
 
 // Config is what the web listener is built from.

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/dingops/dingops/adapters/dingtalk"
 	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/metrics"
 	"github.com/dingops/dingops/bot/stream"
@@ -21,6 +22,10 @@ var (
 	_ web.Prunable             = (*store.Inbox)(nil)
 	_ web.Prunable             = web.PruneFunc((*store.Store)(nil).PruneAnnouncements)
 	_ web.Stream               = (*stream.Transport)(nil)
+	_ stream.Bot               = (*bot.Bot)(nil)
+	_ stream.API               = (*dingtalk.Client)(nil)
+	_ stream.Releases          = (*core.Engine)(nil)
+	_ stream.Store             = (*store.Store)(nil)
 	_ metrics.ReconnectCounter = (*stream.Transport)(nil)
 	_ system.Service           = (*web.Ops)(nil)
 	_ system.Service           = (*web.Server)(nil)

@@ -2,8 +2,9 @@
 // the release error and output it stores, chat replies, cards and 1:1
 // messages (made from those), the dashboard, the API, the audit export and
 // the log. It knows every configured secret value and masks passwords in
-// connection strings whatever their form. It depends on the standard
-// library only, so core's consumers and the adapters can all use it.
+// connection strings whatever their form; NewLogHandler is the process's
+// log handler over it. It depends on the standard library only, so core's
+// consumers and the adapters can all use it.
 package redact
 
 import (

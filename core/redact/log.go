@@ -1,18 +1,11 @@
-package web
+package redact
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
 	"slices"
-
-	"github.com/dingops/dingops/configs"
-	"github.com/dingops/dingops/core/redact"
-	"github.com/dingops/dingops/store"
 )
-
-// Redacted replaces a secret value in log output.
-const Redacted = redact.Mask
 
 type logAttrsKey struct{}
 
@@ -28,21 +21,16 @@ func WithLogAttrs(ctx context.Context, attrs ...slog.Attr) context.Context {
 
 // NewLogHandler wraps next so that no line carries a secret: every
 // occurrence of a value in secrets, in the message or any attribute
-// (strings, errors, groups, values that print one), becomes "[redacted]".
+// (strings, errors, groups, values that print one), becomes Mask.
 // It also adds the attributes of WithLogAttrs from the line's context.
 // Wrap the process's one handler with it at start, before anything logs.
 func NewLogHandler(next slog.Handler, secrets []string) slog.Handler {
-	return NewRedactingHandler(next, redact.New(secrets...))
-}
-
-// NewRedactingHandler is NewLogHandler with the process's one redactor.
-func NewRedactingHandler(next slog.Handler, r *redact.Redactor) slog.Handler {
-	return &logHandler{next: next, r: r}
+	return &logHandler{next: next, r: New(secrets...)}
 }
 
 type logHandler struct {
 	next slog.Handler
-	r    *redact.Redactor
+	r    *Redactor
 	// bound are the top-level attributes With added (none once a group is
 	// open): a line repeating one with the same value, as an adapter that
 	// names its app on a logger the assembly already named it on does,
@@ -144,51 +132,4 @@ func (h *logHandler) anyValue(v slog.Value) slog.Value {
 		return v
 	}
 	return slog.StringValue(h.redact(s))
-}
-
-// SecretValues lists every secret value a configuration holds, for
-// NewLogHandler: the API token, the DingTalk client secret, the Jenkins
-// token, the OSS, CDN and registry secrets of each app, the password in the
-// store DSN, and the git tokens of the variables git.credentials name.
-func SecretValues(cfg *configs.Config, getenv func(string) string) []string {
-	var out []string
-	add := func(s ...string) {
-		for _, x := range s {
-			if x != "" {
-				out = append(out, x)
-			}
-		}
-	}
-	add(cfg.Server.APIToken.Value(), store.DSNPassword(cfg.Store.DSN))
-	if cfg.DingTalk != nil {
-		add(cfg.DingTalk.ClientSecret.Value())
-	}
-	if cfg.Jenkins != nil {
-		add(cfg.Jenkins.Token.Value())
-	}
-	if cfg.Git != nil && getenv != nil {
-		for _, c := range cfg.Git.Credentials {
-			if c.TokenEnv != "" {
-				add(getenv(c.TokenEnv))
-			}
-		}
-	}
-	for _, a := range cfg.Apps {
-		for _, sec := range a.Target.Secrets() {
-			add(sec.Value())
-		}
-	}
-	return dedupe(out)
-}
-
-func dedupe(xs []string) []string {
-	seen := map[string]bool{}
-	out := xs[:0]
-	for _, x := range xs {
-		if x != "" && !seen[x] {
-			seen[x] = true
-			out = append(out, x)
-		}
-	}
-	return out
 }

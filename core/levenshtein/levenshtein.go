@@ -1,0 +1,27 @@
+// Package levenshtein is the edit distance behind every "did you mean":
+// chat commands (bot), subcommands (bot/cli), configuration keys (configs)
+// and release options (core). It depends on nothing, so each of them can
+// import it without importing the others.
+package levenshtein
+
+// Distance is the Levenshtein edit distance between a and b, over runes.
+func Distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
