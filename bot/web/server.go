@@ -94,6 +94,7 @@ type Server struct {
 	// limits failed sign-ins.
 	sessions *sessions
 	logins   *loginLimiter
+	status   *statusCache // the overview's shared Engine.Status
 }
 
 // New checks cfg and builds the server; Listen or Run binds it. Without a
@@ -114,7 +115,8 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, cat: bot.NewCatalog(), pages: p, open: open,
 		proxies:  newProxyTrust(cfg.TrustedUserHeader, cfg.TrustedProxies, cfg.Logger),
-		sessions: newSessions(cfg.Token, cfg.Clock, cfg.Records), logins: newLoginLimiter(cfg.Clock)}
+		sessions: newSessions(cfg.Token, cfg.Clock, cfg.Records), logins: newLoginLimiter(cfg.Clock),
+		status: newStatusCache(cfg.Engine, cfg.Records, cfg.Clock)}
 	s.routes()
 	s.l = newListener("web", cfg.Addr, s.Handler(), cfg.Logger)
 	return s, nil
