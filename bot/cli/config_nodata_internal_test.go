@@ -31,7 +31,9 @@ windows:
     periods: [{start: "0 10 * * *", duration: 8h}]
     open_without_data: ` + open + "\n"
 	}
-	none := func(*configs.Config, time.Time) ([]configs.Problem, []configs.Problem, []string) { return nil, nil, nil }
+	none := func(*configs.Config, time.Time) ([]configs.Problem, []configs.Problem, []string) {
+		return nil, nil, nil
+	}
 	cfg, probs, err := configs.Parse([]byte(text("true")), "c.yaml", func(string) string { return "" })
 	require.NoError(t, err, "%v", probs)
 	_, warns, _ := withoutData(none)(cfg, time.Now())
