@@ -41,6 +41,7 @@ func handleWindows(ctx context.Context, b *Bot, m Message, c *Command) Response 
 // dayPlans renders a week of windows, one line a day.
 func (b *Bot) dayPlans(lang string, plan []core.DayPlan) string {
 	lines := make([]string, 0, len(plan))
+	var noData core.Date // the first day past the holiday data that a window still opens
 	for _, d := range plan {
 		day := d.Day.Date.String()[5:] + " " + b.t(lang, fmt.Sprintf("weekday.%d", d.Weekday))
 		if len(d.Spans) == 0 {
@@ -57,10 +58,20 @@ func (b *Bot) dayPlans(lang string, plan []core.DayPlan) string {
 			spans = append(spans, s.Start.Format("15:04")+"–"+s.End.Format("15:04"))
 		}
 		note := ""
-		if d.Day.Kind == core.DayMakeUp {
+		switch d.Day.Kind {
+		case core.DayMakeUp:
 			note = " (" + b.t(lang, "windows.makeup", "name", d.Day.Name) + ")"
+		case core.DayNoData:
+			note = " (" + b.t(lang, "windows.no_data_open") + ")"
+			if noData.Year == 0 {
+				noData = d.Day.Date
+			}
 		}
 		lines = append(lines, fmt.Sprintf("- %s：%s%s", day, strings.Join(spans, ", "), note))
+	}
+	if noData.Year != 0 {
+		end := noData.In(time.UTC).AddDate(0, 0, -1)
+		lines = append(lines, b.t(lang, "windows.data_ends", "date", end.Format(time.DateOnly)))
 	}
 	out := strings.Join(lines, "\n")
 	if lang == "en" {

@@ -58,6 +58,7 @@ func (v *validator) run() {
 	v.calendar()
 	v.windows()
 	v.announcements()
+	v.crossChecks()
 }
 
 func (v *validator) top() {

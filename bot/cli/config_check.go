@@ -22,7 +22,7 @@ func checkConfig(env Env, path string) int {
 	errs, warns := probs.List, probs.Warnings
 	var notes []string
 	if cfg != nil {
-		extra, w, n := laterStages(system.Check, cfg)
+		extra, w, n := laterStages(withoutData(system.Check), cfg)
 		errs = append(errs, consequences(errs, extra)...)
 		warns = append(warns, consequences(errs, w)...)
 		notes = n
@@ -94,4 +94,31 @@ func byLine(ps []configs.Problem) {
 		}
 		return ps[i].Path < ps[j].Path
 	})
+}
+
+// withoutData adds to check a warning at each window with
+// open_without_data: when the holiday data ends, and that the days after
+// it open as plain days (a statutory holiday then is not closed).
+func withoutData(check func(*configs.Config, time.Time) ([]configs.Problem, []configs.Problem, []string)) func(
+	*configs.Config, time.Time) ([]configs.Problem, []configs.Problem, []string) {
+	return func(cfg *configs.Config, now time.Time) ([]configs.Problem, []configs.Problem, []string) {
+		errs, warns, notes := check(cfg, now)
+		ws, err := system.Windows(cfg)
+		if err != nil {
+			return errs, warns, notes
+		}
+		names := make([]string, 0, len(cfg.Windows))
+		for name, w := range cfg.Windows {
+			if w.OpenWithoutData {
+				names = append(names, name)
+			}
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			warns = append(warns, cfg.Problem("windows."+name+".open_without_data", fmt.Sprintf("the holiday data ends %s: "+
+				"later days are treated as open plain days without holiday data (a statutory holiday then is not closed); "+
+				"add calendar.overrides for them or upgrade lunar-go", ws.DataEnds())))
+		}
+		return errs, warns, notes
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dingops/dingops/core"
 )
@@ -95,6 +97,10 @@ func (s *Server) decodeRecord(w http.ResponseWriter, r *http.Request) (recordBod
 	if err != nil {
 		return b, http.StatusBadRequest, "reading the body: " + oneLine(err.Error())
 	}
+	if !utf8.Valid(raw) {
+		// encoding/json would turn the bad bytes into U+FFFD silently.
+		return b, http.StatusBadRequest, "the body is not valid UTF-8"
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&b); errors.Is(err, io.EOF) {
@@ -120,8 +126,8 @@ func (b *recordBody) check(header string) (int, string) {
 		if len(*p) > fieldLimits[name] {
 			return http.StatusBadRequest, fmt.Sprintf("%s is longer than %d characters", name, fieldLimits[name])
 		}
-		if strings.ContainsFunc(*p, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-			return http.StatusBadRequest, name + " contains control characters"
+		if msg := badText(name, *p); msg != "" {
+			return http.StatusBadRequest, msg
 		}
 	}
 	switch {
@@ -131,6 +137,8 @@ func (b *recordBody) check(header string) (int, string) {
 		return http.StatusBadRequest, "artifact is required"
 	case len(header) > fieldLimits["key"]:
 		return http.StatusBadRequest, fmt.Sprintf("the Idempotency-Key header is longer than %d characters", fieldLimits["key"])
+	case badText("the Idempotency-Key header", header) != "":
+		return http.StatusBadRequest, badText("the Idempotency-Key header", header)
 	case header != "" && b.Key != "" && header != b.Key:
 		return http.StatusBadRequest, "the Idempotency-Key header and the key field differ"
 	case header != "":
@@ -203,4 +211,33 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// badText says what is wrong with a text field, "" when nothing: control
+// characters (C0, DEL, C1), U+FFFD (what a lone surrogate escape or an
+// undecodable byte became), and the invisible and bidirectional formatting
+// characters that make a field read differently from what it holds
+// (U+202E turns "alice" around on a dashboard or in a chat) — a field is
+// refused whole, never silently cleaned.
+func badText(name, s string) string {
+	for _, r := range s {
+		switch {
+		case unicode.IsControl(r):
+			return name + " contains control characters"
+		case r == utf8.RuneError:
+			return fmt.Sprintf("%s contains an invalid character U+FFFD (invalid UTF-8 or a lone surrogate escape)", name)
+		case invisible(r):
+			return fmt.Sprintf("%s contains the invisible or bidirectional control character U+%04X", name, r)
+		}
+	}
+	return ""
+}
+
+// invisible is a bidirectional control (U+061C, U+200E–U+200F,
+// U+202A–U+202E, U+2066–U+2069: Unicode's Bidi_Control property), a
+// zero-width space or word joiner (U+200B, U+2060) or a byte order mark
+// (U+FEFF). Zero-width (non-)joiners stay allowed: emoji and Indic text
+// need them.
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Bidi_Control, r) || r == 0x200b || r == 0x2060 || r == 0xfeff
 }

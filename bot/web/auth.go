@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"log/slog"
@@ -32,7 +30,7 @@ type principal struct {
 	Via  string
 }
 
-// sessionCookie holds a MAC of the token, never the token itself.
+// sessionCookie holds a session id with its MAC (sessions), never the token.
 const sessionCookie = "dingops_session"
 
 type requestInfo struct {
@@ -145,8 +143,14 @@ func (s *Server) authenticate(r *http.Request) (principal, string, bool) {
 		}
 	}
 	if s.cfg.Token != "" {
-		if c, err := r.Cookie(sessionCookie); err == nil && hmac.Equal([]byte(c.Value), []byte(s.session())) {
-			return principal{User: "dashboard", Via: viaSession}, "", true
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			ok, err := s.sessions.valid(r.Context(), c.Value)
+			if err != nil {
+				s.log.ErrorContext(r.Context(), "checking a dashboard session", "err", err)
+			}
+			if ok {
+				return principal{User: "dashboard", Via: viaSession}, "", true
+			}
 		}
 	}
 	if s.open {
@@ -160,14 +164,6 @@ func (s *Server) orHeader() string {
 		return ""
 	}
 	return " or the " + s.cfg.TrustedUserHeader + " header of the authenticating proxy"
-}
-
-// session is the dashboard cookie's value: a MAC keyed by the token, so
-// the cookie grants reading and leaks nothing that works on the API.
-func (s *Server) session() string {
-	m := hmac.New(sha256.New, []byte(s.cfg.Token))
-	m.Write([]byte("dingops dashboard session v1"))
-	return hex.EncodeToString(m.Sum(nil))
 }
 
 // reader lets in anyone authenticated; an HTML page without a session goes

@@ -106,11 +106,12 @@ var webZH = map[string]string{
 	"windows.zone":          "时区 {zone}",
 	"windows.apps_on":       "涉及应用：{apps}",
 
-	"login.title":  "登录 dingops 发布看板",
-	"login.token":  "API 令牌",
-	"login.hint":   "输入 server.api_token_env 所指环境变量中的令牌。看板只读；登录只在本浏览器保存一个派生的会话值。",
-	"login.submit": "登录",
-	"login.wrong":  "令牌不对。",
+	"login.title":   "登录 dingops 发布看板",
+	"login.token":   "API 令牌",
+	"login.hint":    "输入 server.api_token_env 所指环境变量中的令牌。看板只读；登录只在本浏览器保存一个派生的会话值。",
+	"login.submit":  "登录",
+	"login.wrong":   "令牌不对。",
+	"login.limited": "登录失败次数过多：请 {minutes} 分钟后再试。API 令牌和代理认证不受影响。",
 
 	// A decision with its comment (a reject reason).
 	"history.decision_comment": "{decision}：{comment}",
@@ -217,11 +218,12 @@ var webEN = map[string]string{
 	"windows.zone":          "zone {zone}",
 	"windows.apps_on":       "apps: {apps}",
 
-	"login.title":  "Sign in to the dingops release board",
-	"login.token":  "API token",
-	"login.hint":   "Enter the token held by the variable server.api_token_env names. The board is read-only; signing in keeps a derived session value in this browser only.",
-	"login.submit": "Sign in",
-	"login.wrong":  "Wrong token.",
+	"login.title":   "Sign in to the dingops release board",
+	"login.token":   "API token",
+	"login.hint":    "Enter the token held by the variable server.api_token_env names. The board is read-only; signing in keeps a derived session value in this browser only.",
+	"login.submit":  "Sign in",
+	"login.wrong":   "Wrong token.",
+	"login.limited": "Too many failed sign-ins: try again in {minutes} minutes. The API token and the proxy's sign-in still work.",
 
 	// A decision with its comment (a reject reason).
 	"history.decision_comment": "{decision}: {comment}",

@@ -54,7 +54,7 @@ func (s *Server) overview(w http.ResponseWriter, r *http.Request) {
 			defer func() { <-sem }()
 			ctx, cancel := context.WithTimeout(r.Context(), statusTimeout)
 			defer cancel()
-			st, err := s.cfg.Engine.Status(ctx, a.Name)
+			st, err := s.status.status(ctx, a.Name)
 			cards[i] = s.appCard(v, a, st, err)
 		}()
 	}

@@ -2,14 +2,17 @@ package web
 
 import (
 	"crypto/subtle"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
 type loginPage struct {
-	Next  string
-	Wrong bool
+	Next    string
+	Wrong   bool
+	Limited int // minutes until this address may try again; 0: not limited
 }
 
 // loginPage asks for the token; it exists only when a token is configured.
@@ -24,7 +27,10 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // login checks the token and sets the session cookie: HttpOnly, SameSite
-// strict, Secure behind TLS, holding a MAC of the token, never the token.
+// strict, Secure behind TLS, holding a session id and its MAC, never the
+// token. Failed sign-ins are limited per address and overall
+// (loginLimiter): a limited address gets 429 even with the right token, so
+// guessing on gains nothing.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Token == "" {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
@@ -32,21 +38,49 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	next := safeNext(r.FormValue("next"))
+	peer := peerOf(r.RemoteAddr)
+	if wait, _, blocked := s.logins.blocked(peer); blocked {
+		mins := int(math.Ceil(wait.Minutes()))
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		v := s.newView(w, r, "", "login.title")
+		v.Data = loginPage{Next: next, Limited: mins}
+		s.render(w, r, http.StatusTooManyRequests, "login", v)
+		return
+	}
 	tok := strings.TrimSpace(r.PostFormValue("token"))
 	if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.Token)) != 1 {
+		if hit := s.logins.failed(peer); hit != "" {
+			s.log.WarnContext(r.Context(), "login rate limited", "peer", peer, "limit", hit,
+				"failures", map[string]int{"peer": loginPeerFailures, "global": loginAllFailures}[hit],
+				"window", loginWindow.String())
+		}
 		v := s.newView(w, r, "", "login.title")
 		v.Data = loginPage{Next: next, Wrong: true}
 		s.render(w, r, http.StatusUnauthorized, "login", v)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.session(), Path: "/", HttpOnly: true,
+	s.logins.succeeded(peer)
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: s.sessions.issue(), Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https",
-		MaxAge: 12 * 3600})
+		MaxAge: int(sessionTTL.Seconds())})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
+// logout revokes the session for every replica (a copy of the cookie
+// stops working too) and clears the cookie. When the store cannot record
+// the revocation the cookie is still cleared, and the answer says the
+// session lives on.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true, MaxAge: -1})
+	if c, err := r.Cookie(sessionCookie); err == nil && s.cfg.Token != "" {
+		if err := s.sessions.revoke(r.Context(), c.Value); err != nil {
+			ref := randomHex(3)
+			s.log.ErrorContext(r.Context(), "dashboard sign-out not recorded", "reference", ref, "err", err)
+			plain(w, http.StatusServiceUnavailable, "the sign-out could not be recorded (internal error, reference "+ref+
+				"): this browser's cookie is cleared, but a copy of it stays valid until it expires; try again")
+			return
+		}
+	}
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 

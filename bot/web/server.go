@@ -25,10 +25,12 @@ type Engine interface {
 	Record(ctx context.Context, req core.RecordRequest) (core.Release, bool, error)
 }
 
-// Records is the store's read side the dashboard shows; *store.Store
-// implements it.
+// Records is the store's read side the dashboard shows, and the audit log
+// dashboard sign-outs are recorded in (every replica reads them back, see
+// sessions); *store.Store implements it.
 type Records interface {
 	Audit(ctx context.Context, f core.AuditFilter) ([]core.AuditEvent, error)
+	Append(ctx context.Context, ev core.AuditEvent) error
 	Locks(ctx context.Context, app string) ([]core.Lock, error)
 }
 
@@ -88,6 +90,11 @@ type Server struct {
 	open  bool // no authentication configured: loopback only
 	// proxies decides whose TrustedUserHeader is believed.
 	proxies *proxyTrust
+	// sessions issues, checks and revokes dashboard cookies; logins
+	// limits failed sign-ins.
+	sessions *sessions
+	logins   *loginLimiter
+	status   *statusCache // the overview's shared Engine.Status
 }
 
 // New checks cfg and builds the server; Listen or Run binds it. Without a
@@ -107,7 +114,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), log: cfg.Logger, cat: bot.NewCatalog(), pages: p, open: open,
-		proxies: newProxyTrust(cfg.TrustedUserHeader, cfg.TrustedProxies, cfg.Logger)}
+		proxies:  newProxyTrust(cfg.TrustedUserHeader, cfg.TrustedProxies, cfg.Logger),
+		sessions: newSessions(cfg.Token, cfg.Clock, cfg.Records), logins: newLoginLimiter(cfg.Clock),
+		status: newStatusCache(cfg.Engine, cfg.Records, cfg.Clock)}
 	s.routes()
 	s.l = newListener("web", cfg.Addr, s.Handler(), cfg.Logger)
 	return s, nil
