@@ -194,7 +194,7 @@ func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 		}
 		out := b.t(lang, "card.failed", "error", errText)
 		if r.Status != core.StatusFailed {
-			out = b.t(lang, "card.ended", "status", r.Status, "error", firstLine(r.Error))
+			out = b.t(lang, "card.ended", "status", r.Status, "error", b.releaseNote(lang, r.Error))
 		}
 		if lines := lastLines(r.Output, tail); lines != "" && tail > 0 && r.Status == core.StatusFailed {
 			out += "\n\n" + b.t(lang, "card.output") + "：\n```\n" + lines + "\n```"

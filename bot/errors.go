@@ -44,6 +44,9 @@ func (b *Bot) refusalText(lang string, r *core.Refusal) string {
 
 func (b *Bot) reasonText(lang string, x core.Reason) string {
 	args := b.fmt(lang).args(x.Args)
+	if r, ok := x.Args["reason"].(string); ok && x.Code == core.CodeLocked {
+		args["reason"] = b.LockReason(lang, r)
+	}
 	if x.Code == core.CodeWindowClosed {
 		args["why"] = b.windowWhy(lang, x)
 		if next, ok := x.Args["next"].(interface{ IsZero() bool }); ok && next.IsZero() {

@@ -72,7 +72,7 @@ func (e *Engine) successOutcome(r Release, worker string) Outcome {
 	o := Outcome{Status: StatusSucceeded, At: e.Now(), Worker: worker}
 	if app, ref := e.App(r.App); ref == nil && r.Kind == KindRollback && app.Policy.LockAfterRollback {
 		o.Freeze = &Lock{App: r.App, Kind: LockAfterRollback, Holder: r.Requester, ReleaseID: r.ID,
-			Reason: fmt.Sprintf("rollback to v%d", r.RollbackOf), Since: o.At}
+			Reason: RollbackLockReason(r.RollbackOf), Since: o.At}
 	}
 	return o
 }
