@@ -188,7 +188,7 @@ func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 	case core.StatusUnknown:
 		return b.t(lang, "card.unknown", "error", firstLine(r.Error))
 	case core.StatusFailed, core.StatusExpired, core.StatusCancelled:
-		errText := firstLine(r.Error)
+		errText := b.releaseNote(lang, r.Error)
 		if ref, ok := core.DecodeRefusal(r.Error); ok {
 			errText = b.t(lang, "card.recheck") + b.refusalText(lang, ref)
 		}

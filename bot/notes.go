@@ -22,6 +22,9 @@ func (b *Bot) releaseNote(lang, note string) string {
 	if note == core.ExpiryNote {
 		return b.t(lang, "note.expired")
 	}
+	if stage, detail, ok := core.ParseFailNote(note); ok {
+		return b.t(lang, "note.fail."+string(stage), "detail", firstLine(detail))
+	}
 	return firstLine(note)
 }
 

@@ -37,3 +37,51 @@ func RollbackLockVersion(reason string) (int, bool) {
 	v, err := strconv.Atoi(rest)
 	return v, err == nil && v > 0
 }
+
+// FailStage names the step whose failure a release's error text reports.
+type FailStage string
+
+// The stages a failure note names; the detail after it is the outside
+// system's own message (Jenkins, the target), which stays as it came.
+const (
+	FailDeploy     FailStage = "deploy"
+	FailBuildStart FailStage = "build_start"
+	FailBuildWait  FailStage = "build_wait"
+	FailBuild      FailStage = "build"    // the detail is the build's result, FAILURE or ABORTED
+	FailPrecheck   FailStage = "precheck" // the pre-check could not run when work started
+)
+
+// failPrefixes are the English words before each stage's detail.
+var failPrefixes = []struct {
+	stage  FailStage
+	prefix string
+}{
+	{FailDeploy, "deploy failed: "},
+	{FailBuildStart, "starting build: "},
+	{FailBuildWait, "waiting for build: "},
+	{FailPrecheck, "pre-check could not run when work started: "},
+	{FailBuild, "build "},
+}
+
+// FailNote is the error text of a release that failed at stage.
+func FailNote(stage FailStage, detail string) string {
+	for _, p := range failPrefixes {
+		if p.stage == stage {
+			return p.prefix + detail
+		}
+	}
+	return detail
+}
+
+// ParseFailNote reads FailNote back.
+func ParseFailNote(note string) (FailStage, string, bool) {
+	for _, p := range failPrefixes {
+		if rest, ok := strings.CutPrefix(note, p.prefix); ok && rest != "" {
+			if p.stage == FailBuild && strings.ContainsAny(rest, " :") {
+				continue // "build " begins other sentences too; a result is one word
+			}
+			return p.stage, rest, true
+		}
+	}
+	return "", "", false
+}

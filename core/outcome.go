@@ -60,7 +60,7 @@ func (w *Worker) afterDeployError(ctx context.Context, r Release, d Deployer, re
 		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("deploy reported %v, but the target shows the artifact live", err))
 		return w.succeed(ctx, r, log)
 	case rerr == nil || !uncertain(err):
-		return w.fail(ctx, r, fmt.Sprintf("deploy failed: %v", err), log.Tail())
+		return w.fail(ctx, r, FailNote(FailDeploy, err.Error()), log.Tail())
 	}
 	why := fmt.Sprintf("deploy outcome unknown: %v; reading the target again failed: %v", err, rerr)
 	return w.finish(ctx, r, Outcome{Status: StatusUnknown, At: w.e.Now(), Error: why, Output: log.Tail(), Worker: w.cfg.ID})
