@@ -26,6 +26,6 @@ var catalogLangEN = map[string]string{
 	"note.fail.deploy":      "deploy failed: {detail}",
 	"note.fail.build_start": "starting the build failed: {detail}",
 	"note.fail.build_wait":  "waiting for the build failed: {detail}",
-	"note.fail.build":       "the build ended {detail}",
+	"note.fail.build":       "build {detail}",
 	"note.fail.precheck":    "the pre-checks could not run when work started: {detail}",
 }

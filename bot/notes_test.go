@@ -21,7 +21,7 @@ func TestEngineNotesInTheReadersLanguage(t *testing.T) {
 		{"cancelled", core.CancelNote("alice"), "操作人 alice", "by alice"},
 		{"expired", core.ExpiryNote, "审批超时，无人处理", "nobody decided in time"},
 		{"deploy", core.FailNote(core.FailDeploy, "OSS answered 503\nmore"), "部署出错：OSS answered 503", "deploy failed: OSS answered 503"},
-		{"build", core.FailNote(core.FailBuild, "FAILURE"), "构建未成功（FAILURE）", "the build ended FAILURE"},
+		{"build", core.FailNote(core.FailBuild, "FAILURE"), "构建未成功（FAILURE）", "build FAILURE"},
 		{"build start", core.FailNote(core.FailBuildStart, "jenkins: 401"), "无法启动构建：jenkins: 401", "starting the build failed: jenkins: 401"},
 		{"build wait", core.FailNote(core.FailBuildWait, "EOF"), "等待构建结果时出错：EOF", "waiting for the build failed: EOF"},
 		{"precheck", core.FailNote(core.FailPrecheck, "git: exit 128"), "开始执行时无法复查：git: exit 128", "the pre-checks could not run when work started: git: exit 128"},
