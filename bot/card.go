@@ -188,13 +188,13 @@ func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 	case core.StatusUnknown:
 		return b.t(lang, "card.unknown", "error", firstLine(r.Error))
 	case core.StatusFailed, core.StatusExpired, core.StatusCancelled:
-		errText := firstLine(r.Error)
+		errText := b.releaseNote(lang, r.Error)
 		if ref, ok := core.DecodeRefusal(r.Error); ok {
 			errText = b.t(lang, "card.recheck") + b.refusalText(lang, ref)
 		}
 		out := b.t(lang, "card.failed", "error", errText)
 		if r.Status != core.StatusFailed {
-			out = b.t(lang, "card.ended", "status", r.Status, "error", firstLine(r.Error))
+			out = b.t(lang, "card.ended", "status", r.Status, "error", b.releaseNote(lang, r.Error))
 		}
 		if lines := lastLines(r.Output, tail); lines != "" && tail > 0 && r.Status == core.StatusFailed {
 			out += "\n\n" + b.t(lang, "card.output") + "：\n```\n" + lines + "\n```"

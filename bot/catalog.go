@@ -22,7 +22,9 @@ func NewCatalog() *Catalog {
 		map[string]map[string]string{"zh": catalogAlertsZH, "en": catalogAlertsEN},
 		map[string]map[string]string{"zh": catalogBranchZH, "en": catalogBranchEN},
 		map[string]map[string]string{"zh": catalogRollbackZH, "en": catalogRollbackEN},
-		map[string]map[string]string{"zh": catalogWinDataZH, "en": catalogWinDataEN})}
+		map[string]map[string]string{"zh": catalogWinDataZH, "en": catalogWinDataEN},
+		map[string]map[string]string{"zh": catalogLangZH, "en": catalogLangEN},
+		map[string]map[string]string{"zh": catalogCLIZH, "en": catalogCLIEN})}
 }
 
 // merged is the catalogue of base with each part's sentences added, per

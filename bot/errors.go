@@ -43,7 +43,21 @@ func (b *Bot) refusalText(lang string, r *core.Refusal) string {
 }
 
 func (b *Bot) reasonText(lang string, x core.Reason) string {
-	args := b.fmt(lang).args(x.Args)
+	f := b.fmt(lang)
+	args := f.args(x.Args)
+	// A refusal read back from the store (core.DecodeRefusal) has its
+	// statuses and lock kinds as plain strings: word them all the same.
+	if s, ok := x.Args["status"].(string); ok {
+		args["status"] = f.value(core.Status(s))
+	}
+	if x.Code == core.CodeLocked {
+		if k, ok := x.Args["kind"].(string); ok {
+			args["kind"] = f.value(core.LockKind(k))
+		}
+		if r, ok := x.Args["reason"].(string); ok {
+			args["reason"] = b.LockReason(lang, r)
+		}
+	}
 	if x.Code == core.CodeWindowClosed {
 		args["why"] = b.windowWhy(lang, x)
 		if next, ok := x.Args["next"].(interface{ IsZero() bool }); ok && next.IsZero() {

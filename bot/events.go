@@ -16,7 +16,7 @@ func (b *Bot) eventLine(lang string, ev core.Event) string {
 	case core.StepSucceeded:
 		return b.t(lang, "progress.succeeded", "release", r.Label(), "elapsed", r.Elapsed(), "artifact", r.Artifact.Label())
 	case core.StepFailed:
-		return b.t(lang, "progress.failed", "release", r.Label(), "error", firstLine(r.Error))
+		return b.t(lang, "progress.failed", "release", r.Label(), "error", b.releaseNote(lang, r.Error))
 	case core.StepUnknown:
 		return b.t(lang, "progress.unknown", "release", r.Label(), "error", firstLine(r.Error))
 	case core.StepRejected:

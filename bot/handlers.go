@@ -176,10 +176,10 @@ func handleUnlock(ctx context.Context, b *Bot, m Message, c *Command) Response {
 		return b.fail(ctx, lang, err)
 	}
 	resp := Response{Text: b.t(lang, "reply.unlocked", "app", l.App, "kind", l.Kind, "holder", l.Holder,
-		"since", l.Since, "reason", l.Reason)}
+		"since", l.Since, "reason", b.LockReason(lang, l.Reason))}
 	if l.Holder != "" && l.Holder != m.StaffID {
 		resp.Direct = []Direct{{Users: []string{l.Holder}, Text: b.t(lang, "reply.unlock_dm", "who", m.StaffID,
-			"app", l.App, "kind", l.Kind, "since", l.Since, "reason", l.Reason)}}
+			"app", l.App, "kind", l.Kind, "since", l.Since, "reason", b.LockReason(lang, l.Reason))}}
 	}
 	return resp
 }

@@ -82,7 +82,7 @@ func (b *Bot) statusBlock(lang string, st core.AppStatus) string {
 		if l.Kind == core.LockRun {
 			continue
 		}
-		lines = append(lines, b.t(lang, "status.lock", "kind", l.Kind, "holder", l.Holder, "since", l.Since, "reason", l.Reason))
+		lines = append(lines, b.t(lang, "status.lock", "kind", l.Kind, "holder", l.Holder, "since", l.Since, "reason", b.LockReason(lang, l.Reason)))
 	}
 	if st.Window != nil {
 		lines = append(lines, b.t(lang, "status.window", "text", b.windowWhy(lang, *st.Window)))

@@ -107,7 +107,7 @@ func (e *Engine) Cancel(ctx context.Context, who Actor, id ReleaseID) (Release, 
 		return r, e.refused(ctx, who, r.App, id, Refuse(CodeNotCancellable, "release", r.Label(), "status", r.Status))
 	}
 	out, err := e.cfg.Releases.Finish(ctx, id, CancellableStatuses, Outcome{Status: StatusCancelled, At: e.Now(),
-		Error: "cancelled by " + who.StaffID})
+		Error: CancelNote(who.StaffID)})
 	if errors.Is(err, ErrStale) {
 		cur, _ := e.cfg.Releases.Release(ctx, id)
 		return cur, e.refused(ctx, who, r.App, id, Refuse(CodeNotCancellable, "release", cur.Label(), "status", cur.Status))
@@ -135,7 +135,7 @@ func (e *Engine) ExpireDue(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, r := range due {
-		msg := "approval expired"
+		msg := ExpiryNote
 		out, err := e.cfg.Releases.Transition(ctx, r.ID, []Status{StatusPendingApproval}, StatusExpired, Change{At: now, Error: &msg})
 		if errors.Is(err, ErrStale) {
 			continue

@@ -154,7 +154,7 @@ func (e *Engine) event(who Actor, kind AuditKind, app string, id ReleaseID, deta
 
 // refused audits a refusal and returns it, so every refusal is on record.
 func (e *Engine) refused(ctx context.Context, who Actor, app string, id ReleaseID, r *Refusal) *Refusal {
-	e.audit(ctx, who, AuditRefusal, app, id, r.Error())
+	e.audit(ctx, who, AuditRefusal, app, id, r.Encode()) // structured: transports word it per reader
 	return r
 }
 

@@ -82,7 +82,7 @@ func (w *Worker) afterDeployError(ctx context.Context, r Release, d Deployer, re
 		w.e.audit(ctx, Actor{}, AuditStep, r.App, r.ID, fmt.Sprintf("deploy reported %v, but the target shows the artifact live", err))
 		return w.succeed(ctx, r, log)
 	case StatusFailed:
-		return w.fail(ctx, r, fmt.Sprintf("deploy failed: %v", err), log.Tail())
+		return w.fail(ctx, r, FailNote(FailDeploy, err.Error()), log.Tail())
 	default:
 		why := fmt.Sprintf("deploy outcome unknown: %v; reading the target again failed: %v", err, rerr)
 		return w.finish(ctx, r, Outcome{Status: StatusUnknown, At: w.e.Now(), Error: why, Output: log.Tail(), Worker: w.cfg.ID})
@@ -95,7 +95,7 @@ func (e *Engine) successOutcome(r Release, worker string) Outcome {
 	o := Outcome{Status: StatusSucceeded, At: e.Now(), Worker: worker}
 	if app, ref := e.App(r.App); ref == nil && r.Kind == KindRollback && app.Policy.LockAfterRollback {
 		o.Freeze = &Lock{App: r.App, Kind: LockAfterRollback, Holder: r.Requester, ReleaseID: r.ID,
-			Reason: fmt.Sprintf("rollback to v%d", r.RollbackOf), Since: o.At}
+			Reason: RollbackLockReason(r.RollbackOf), Since: o.At}
 	}
 	return o
 }

@@ -31,7 +31,7 @@ func (w *Worker) build(ctx context.Context, r Release, log *progressLog) (Releas
 	var be *BuildError
 	switch {
 	case errors.As(err, &be):
-		return r, w.fail(ctx, r, fmt.Sprintf("build %s", be.Result), be.LogTail)
+		return r, w.fail(ctx, r, FailNote(FailBuild, string(be.Result)), be.LogTail)
 	case err != nil:
 		if cause := context.Cause(ctx); errors.Is(cause, errLeaseLost) {
 			return r, fmt.Errorf("building %s: %w", r.ID, cause)
@@ -39,7 +39,7 @@ func (w *Worker) build(ctx context.Context, r Release, log *progressLog) (Releas
 		if cur, rerr := w.e.cfg.Releases.Release(context.WithoutCancel(ctx), r.ID); rerr == nil && cur.Status.Final() {
 			return cur, nil
 		}
-		return r, w.fail(ctx, r, fmt.Sprintf("waiting for build: %v", err), log.Tail())
+		return r, w.fail(ctx, r, FailNote(FailBuildWait, err.Error()), log.Tail())
 	}
 	return w.built(ctx, r, res, log)
 }
@@ -55,7 +55,7 @@ func (w *Worker) startBuild(ctx context.Context, r Release) (Release, error) {
 	buildRef, err := w.e.cfg.Builder.Start(ctx, BuildRequest{App: r.App, Job: app.Job, Branch: r.Branch, Commit: r.Commit, Options: r.Options,
 		ReleaseID: r.ID, Version: r.Version, Requester: r.Requester})
 	if err != nil {
-		return r, w.fail(ctx, r, fmt.Sprintf("starting build: %v", err), "")
+		return r, w.fail(ctx, r, FailNote(FailBuildStart, err.Error()), "")
 	}
 	out, err := w.transition(ctx, r, StatusBuilding, Change{BuildRef: &buildRef})
 	if err == nil && out.Status.Final() {

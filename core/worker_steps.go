@@ -18,7 +18,7 @@ func (w *Worker) carryOut(ctx context.Context, c Claimed) error {
 		w.e.notify(ctx, queued, StepQueued, "")
 		why, err := w.recheck(ctx, r)
 		if err != nil {
-			return w.fail(ctx, r, fmt.Sprintf("pre-check could not run when work started: %v", err), "")
+			return w.fail(ctx, r, FailNote(FailPrecheck, err.Error()), "")
 		}
 		if why != nil {
 			return w.fail(ctx, r, why.Encode(), "")

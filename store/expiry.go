@@ -12,7 +12,7 @@ import (
 
 // expiredError is the error of a request whose approval time ran out, as
 // the engine's expiry sweep writes it.
-const expiredError = "approval expired"
+const expiredError = core.ExpiryNote
 
 // expireRow expires a pending request inside tx, with the audit records the
 // sweep would write: Decide calls it when a decision arrives at or after

@@ -51,10 +51,10 @@ func runRecord(ctx context.Context, env Env, args []string) int {
 		return refusalOrFail(ctx, env, sys, "record", err)
 	}
 	if !created {
-		fmt.Fprintf(env.Stdout, "already recorded: %s %s\n", r.Label(), r.Artifact.Ref)
+		fmt.Fprintln(env.Stdout, sys.Bot.T(sys.Bot.Lang(), "cli.already_recorded", "release", r.Label(), "artifact", r.Artifact.Ref))
 		return 0
 	}
-	fmt.Fprintf(env.Stdout, "recorded %s: %s (now live)\n", r.Label(), r.Artifact.Label())
+	fmt.Fprintln(env.Stdout, sys.Bot.T(sys.Bot.Lang(), "cli.recorded", "release", r.Label(), "artifact", r.Artifact.Label()))
 	return 0
 }
 

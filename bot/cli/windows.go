@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dingops/dingops/bot"
 	"github.com/dingops/dingops/bot/system"
 	"github.com/dingops/dingops/core"
 )
@@ -46,31 +47,50 @@ func runWindows(_ context.Context, env Env, args []string) int {
 		}
 		apps = []string{*app}
 	}
+	w := windowWords{cat: bot.NewCatalog(), lang: cfg.Language}
 	for i, a := range apps {
 		if i > 0 {
 			fmt.Fprintln(env.Stdout)
 		}
-		printWindows(env, ws, a, start, *days)
+		w.print(env, ws, a, start, *days)
 	}
 	if len(apps) == 0 {
-		fmt.Fprintln(env.Stdout, "no release windows are configured: every app may release any time")
+		fmt.Fprintln(env.Stdout, w.t("cli.windows.none"))
 	}
 	return 0
 }
 
-func printWindows(env Env, ws system.WindowSource, app string, start time.Time, days int) {
+// windowWords words `dingops windows` in the configured language.
+type windowWords struct {
+	cat  *bot.Catalog
+	lang string
+}
+
+func (w windowWords) t(key string, kv ...string) string {
+	args := map[string]any{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		args[kv[i]] = kv[i+1]
+	}
+	return w.cat.T(w.lang, key, args)
+}
+
+func (w windowWords) print(env Env, ws system.WindowSource, app string, start time.Time, days int) {
 	plan, loc, ok := ws.WindowPlan(app, start, days)
 	if !ok {
-		fmt.Fprintf(env.Stdout, "%s: no release window (open any time)\n", app)
+		fmt.Fprintln(env.Stdout, w.t("cli.windows.always", "app", app))
 		return
 	}
-	fmt.Fprintf(env.Stdout, "%s (times in %s):\n", app, loc)
+	fmt.Fprintln(env.Stdout, w.t("cli.windows.header", "app", app, "zone", loc.String()))
 	for _, d := range plan {
-		fmt.Fprintf(env.Stdout, "  %s %s  %s\n", d.Day.Date, d.Weekday.String()[:3], dayText(d))
+		day := d.Weekday.String()[:3]
+		if w.lang == "zh" {
+			day = w.t(fmt.Sprintf("weekday.%d", d.Weekday))
+		}
+		fmt.Fprintf(env.Stdout, "  %s %s  %s\n", d.Day.Date, day, w.dayText(d))
 	}
 }
 
-func dayText(d core.DayPlan) string {
+func (w windowWords) dayText(d core.DayPlan) string {
 	var spans []string
 	for _, s := range d.Spans {
 		end := s.End.Format("15:04")
@@ -82,20 +102,20 @@ func dayText(d core.DayPlan) string {
 	note := ""
 	switch d.Day.Kind {
 	case core.DayMakeUp:
-		note = "  (make-up working day " + d.Day.Name + ")"
+		note = w.t("cli.windows.makeup", "name", d.Day.Name)
 	case core.DayWorkday:
-		note = "  (working day by override " + d.Day.Name + ")"
+		note = w.t("cli.windows.workday", "name", d.Day.Name)
 	}
 	if len(spans) > 0 {
 		return strings.Join(spans, ", ") + note
 	}
-	why := map[core.WindowReason]string{core.WindowReason("holiday"): "closed: holiday " + d.Day.Name,
-		core.WindowReason("freeze"): "closed: freeze " + d.Day.Name, core.WindowReason("no_data"): "closed: no holiday data for this day"}[d.Closed]
-	if why == "" {
-		why = "closed: no window this day"
+	key := map[core.WindowReason]string{core.WindowReason("holiday"): "cli.windows.holiday",
+		core.WindowReason("freeze"): "cli.windows.freeze", core.WindowReason("no_data"): "cli.windows.no_data"}[d.Closed]
+	if key == "" {
+		key = "cli.windows.no_window"
 		if slices.Contains([]time.Weekday{time.Saturday, time.Sunday}, d.Weekday) && d.Day.Kind != core.DayMakeUp {
-			why = "closed: weekend"
+			key = "cli.windows.weekend"
 		}
 	}
-	return why + note
+	return w.t(key, "name", d.Day.Name) + note
 }

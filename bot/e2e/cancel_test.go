@@ -30,7 +30,7 @@ func TestCancelWhileBuildingStopsTheBuild(t *testing.T) {
 			return b.Result == jenkinsemu.ResultAborted
 		}, 10*time.Second, 5*time.Millisecond, "the Jenkins build was stopped")
 		cancelled := h.waitStep(id, core.StepCancelled)
-		assert.Contains(t, cancelled.Card.Markdown, "cancelled by alice")
+		assert.Contains(t, cancelled.Card.Markdown, "cancelled: by alice")
 		assert.Contains(t, h.jenkins.Console(job, n), "Aborted by "+jenkinsUser)
 
 		require.NoError(t, h.jenkins.SetOutcome(job, h.goodBuild()))

@@ -187,16 +187,17 @@ func (p *Playground) announce(w http.ResponseWriter, r *http.Request) {
 	if _, ok := decode(w, r, &b); !ok {
 		return
 	}
-	if p.ann == nil {
+	ann := p.announcer()
+	if ann == nil {
 		fail(w, http.StatusNotFound, "no announcements are configured")
 		return
 	}
-	at, err := fireAt(p.ann, b.Post, p.clock().Now())
+	at, err := fireAt(ann, b.Post, p.clock().Now())
 	if err != nil {
 		fail(w, http.StatusNotFound, err.Error())
 		return
 	}
-	results, err := p.ann.Fire(r.Context(), b.Post, at)
+	results, err := ann.Fire(r.Context(), b.Post, at)
 	out := map[string]any{"sent": false, "skipped": ""}
 	var skipped []string
 	for _, res := range results {

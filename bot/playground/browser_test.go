@@ -91,13 +91,28 @@ func waitStatus(t *testing.T, ctx context.Context, after, status string) []strin
 	return nil
 }
 
+// TestPlaygroundInABrowser runs the demo's flow on the page in Chinese,
+// and in English after the page's language switch restarted the bot in
+// English: then every card and reply of the flow is English.
 func TestPlaygroundInABrowser(t *testing.T) {
+	t.Run("zh", func(t *testing.T) { browserFlow(t, "zh") })
+	t.Run("en", func(t *testing.T) { browserFlow(t, "en") })
+}
+
+// noRights is how the user switcher marks dave, per language.
+var noRights = map[string]string{"zh": "无权限", "en": "no rights"}
+
+func browserFlow(t *testing.T, lang string) {
 	ctx := browser(t)
 	r := start(t, "")
 	v3 := r.state("alice").Web.Source
 	do(t, ctx, chromedp.Navigate(r.p.URL()), chromedp.WaitVisible(chromedp.ID("pg-users")))
+	if lang == "en" {
+		do(t, ctx, chromedp.Click(chromedp.ID("lang-switch")), chromedp.WaitVisible(chromedp.CSS(`body[data-lang="en"] #pg-users`)))
+		require.Equal(t, "en", r.p.Lang(), "the page's switch restarted the bot in English")
+	}
 	be(t, ctx, "alice")
-	assert.Contains(t, eval[string](t, ctx, `document.getElementById("as-dave").textContent`), "无权限", "the switcher says who has no rights")
+	assert.Contains(t, eval[string](t, ctx, `document.getElementById("as-dave").textContent`), noRights[lang], "the switcher says who has no rights")
 
 	say(t, ctx, "/rollback web v2")
 	waitStatus(t, ctx, "", "pending_approval")
@@ -109,9 +124,15 @@ func TestPlaygroundInABrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`article.pg-card .pg-notice`)))
 	notice := eval[string](t, ctx, `document.querySelector("article.pg-card .pg-notice").textContent`)
 	assert.Contains(t, notice, "dave", "the refusal names who clicked")
+	if lang == "en" {
+		noChinese(t, "dave's notice on the page", notice)
+		noChinese(t, "the approval card on the page", eval[string](t, ctx, newestWebCard+`.textContent`))
+	}
 	assert.Equal(t, "pending_approval", eval[string](t, ctx, newestWebCard+`.dataset.status`), "the card is unchanged")
 	assert.Equal(t, 2, eval[int](t, ctx, newestWebCard+`.querySelectorAll("button").length`), "the buttons are still there")
-	shot(t, ctx, "playground-refused.png")
+	if lang == "zh" {
+		shot(t, ctx, "playground-refused.png")
+	}
 
 	be(t, ctx, "bob")
 	assert.Equal(t, 0, eval[int](t, ctx, `document.querySelectorAll(".pg-notice").length`), "dave's notice is his alone")
@@ -129,6 +150,16 @@ func TestPlaygroundInABrowser(t *testing.T) {
 
 	say(t, ctx, "/release web feature/conflict")
 	waitText(t, ctx, "pg-messages", playground.ConflictFile)
+	if lang == "en" {
+		for _, m := range r.state("alice").Messages {
+			if m.Kind == playground.KindReply || m.Kind == playground.KindRobot {
+				noChinese(t, "a reply", m.Text)
+			}
+		}
+		noChinese(t, "the cards on the page", eval[string](t, ctx,
+			`Array.from(document.querySelectorAll("article.pg-card")).map(c => c.textContent).join("\n")`))
+		return
+	}
 	shot(t, ctx, "playground.png")
 }
 

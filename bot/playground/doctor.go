@@ -25,7 +25,7 @@ const DoctorPath = APIPath + "/doctor"
 // playground's emulators, as `dingops doctor --config` would, and returns
 // the results and their text.
 func (p *Playground) Doctor(ctx context.Context) ([]doctor.Result, string) {
-	checks, red, closeAll := system.DoctorChecks(ctx, p.sys.Config, system.DoctorOptions{Getenv: p.opts.Getenv,
+	checks, red, closeAll := system.DoctorChecks(ctx, p.system().Config, system.DoctorOptions{Getenv: p.opts.Getenv,
 		Now: p.clock().Now()})
 	defer closeAll()
 	rs := doctor.Run(ctx, checks, 10*time.Second)

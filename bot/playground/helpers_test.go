@@ -32,13 +32,20 @@ type running struct {
 // to stop cleanly.
 func start(t *testing.T, dataDir string) *running {
 	t.Helper()
+	return startWith(t, playground.Options{DataDir: dataDir})
+}
+
+// startWith is start with options (Addr, Clock, Logger and Version are the
+// test's).
+func startWith(t *testing.T, o playground.Options) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	p, err := playground.Start(ctx, playground.Options{Addr: "127.0.0.1:0", DataDir: dataDir, Clock: clock{},
-		Logger: log, Version: "test"})
+	o.Addr, o.Clock, o.Logger, o.Version = "127.0.0.1:0", clock{}, log, "test"
+	p, err := playground.Start(ctx, o)
 	require.NoError(t, err)
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()

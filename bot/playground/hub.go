@@ -40,6 +40,14 @@ func newHub(emu *emulators, ann *announce.Service, log *slog.Logger) *hub {
 	return h
 }
 
+// setAnnouncer points the announcements panel at a new service (after a
+// language switch assembled a new system).
+func (h *hub) setAnnouncer(ann *announce.Service) {
+	h.refreshMu.Lock()
+	defer h.refreshMu.Unlock()
+	h.ann = ann
+}
+
 // collect reads every emulator.
 func (h *hub) collect() snapshot {
 	msgs, private := messages(h.emu.dt)

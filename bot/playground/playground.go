@@ -23,6 +23,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dingops/dingops/bot/announce"
@@ -43,6 +45,7 @@ type Options struct {
 	Getenv  func(string) string
 	Version string
 	Logger  *slog.Logger
+	Lang    string // the bot's language, zh or en; "" is the configuration's (zh)
 }
 
 // Playground is a running playground.
@@ -61,6 +64,12 @@ type Playground struct {
 	front    *http.Server
 	stopping chan struct{}
 	cancel   context.CancelFunc // stops the cluster
+
+	cfg      *configs.Config // what sys was assembled from; a language switch assembles it again
+	mu       sync.Mutex      // guards sys, web, ann and lang, which a language switch replaces
+	lang     string          // the language sys's bot speaks
+	handler  atomic.Pointer[http.Handler]
+	switches chan langSwitch // to Run, which owns the running services
 }
 
 // Start builds everything and binds the page's address; Run serves.
@@ -71,7 +80,10 @@ func Start(ctx context.Context, o Options) (_ *Playground, err error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	p := &Playground{opts: o, log: o.Logger, stopping: make(chan struct{})}
+	if o.Lang != "" && o.Lang != "zh" && o.Lang != "en" {
+		return nil, fmt.Errorf("--lang %q: the playground speaks zh or en", o.Lang)
+	}
+	p := &Playground{opts: o, log: o.Logger, stopping: make(chan struct{}), switches: make(chan langSwitch)}
 	defer func() {
 		if err != nil {
 			p.Close()
@@ -138,6 +150,9 @@ func (p *Playground) configure(ctx context.Context) (*configs.Config, repoCommit
 		return nil, commits, err
 	}
 	cfg, err := p.loadConfig(p.vars(repo, kubeconfig), p.opts.Getenv)
+	if err == nil && p.opts.Lang != "" {
+		cfg.Language = p.opts.Lang // the bot's language is a configuration setting, like in production
+	}
 	return cfg, commits, err
 }
 
@@ -149,22 +164,29 @@ func (p *Playground) assemble(ctx context.Context, cfg *configs.Config) error {
 	if err != nil {
 		return fmt.Errorf("assembling dingops: %w", err)
 	}
-	p.sys = sys
+	p.mu.Lock()
+	p.sys, p.cfg, p.lang = sys, cfg, cfg.Language
+	p.mu.Unlock()
 	if len(sys.Problems) > 0 {
 		return fmt.Errorf("assembling dingops: %s: %s", sys.Problems[0].Path, sys.Problems[0].Message)
 	}
 	if err := sys.Store.Migrate(ctx); err != nil {
 		return err
 	}
+	var ws *web.Server
+	var ann *announce.Service
 	for _, s := range sys.Services {
 		switch s := s.(type) {
 		case *web.Server:
-			p.web = s
+			ws = s
 		case *announce.Service:
-			p.ann = s
+			ann = s
 		}
 	}
-	if p.web == nil {
+	p.mu.Lock()
+	p.web, p.ann = ws, ann
+	p.mu.Unlock()
+	if ws == nil {
 		return errors.New("assembling dingops: no web listener was built (system.Options.Serve)")
 	}
 	return system.AuditConfigLoad(ctx, sys.Store, p.clock(), system.ConfigLoad{Path: "configs/playground.yaml (embedded)",
@@ -200,14 +222,23 @@ func (p *Playground) mount() {
 	p.alerts = newAlerter("http://"+p.ln.Addr().String()+"/api/v1/alerts/alertmanager", p.sys.Config.Server.APIToken.Value(), p.clock())
 	p.hub.alertStates = p.alerts.states
 	p.hub.refresh()
+	p.mountWeb()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+EventsPath, p.events)
+	mux.HandleFunc("GET "+PagePath, p.page)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*p.handler.Load()).ServeHTTP(w, r) }))
+	p.front = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)}
+}
+
+// mountWeb adds the page and its API to the (new) web side and makes it
+// the one the page's address serves.
+func (p *Playground) mountWeb() {
 	p.web.Handle("GET "+PagePath, p.web.Playground(web.PlaygroundPage{Group: groupTitle, Users: users(),
 		API: APIPath, Events: EventsPath}))
 	p.web.Handle(APIPath+"/", p.apiHandler())
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET "+EventsPath, p.events)
-	mux.Handle("/", p.web.Handler())
-	p.front = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(p.log.Handler(), slog.LevelWarn)}
+	h := p.web.Handler()
+	p.handler.Store(&h)
 }
 
 // URL is the page's address.

@@ -108,7 +108,7 @@ func lockText(v *view, l core.Lock) string {
 		parts = append(parts, l.ReleaseID.String())
 	}
 	if l.Reason != "" {
-		parts = append(parts, l.Reason)
+		parts = append(parts, v.LockReason(l.Reason))
 	}
 	return strings.Join(parts, " · ") + " (" + v.Time(l.Since) + ")"
 }
@@ -173,8 +173,8 @@ func (s *Server) releaseCard(v *view, r core.Release) card {
 	}
 	if r.Error != "" {
 		msg := r.Error
-		if ref, ok := core.DecodeRefusal(r.Error); ok {
-			msg = s.refusalText(v.Lang, ref)
+		if s.cfg.Texts != nil {
+			msg = s.cfg.Texts.ReleaseNote(v.Lang, r)
 		}
 		c.Notes = append(c.Notes, v.T("history.outcome")+": "+oneLine(msg))
 	}

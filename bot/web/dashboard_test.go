@@ -92,3 +92,31 @@ func TestTheHistoryPageShowsTheRejectReason(t *testing.T) {
 	_, body = f.get("/apps/web?lang=en")
 	assert.Contains(t, body, "bob rejected: 先别回，看看日志")
 }
+
+// TestThePagesSpeakTheReadersLanguage: the engine's own notes (the lock a
+// rollback leaves, a refusal in the audit log) are worded in the reader's
+// language, and times are in the configured zone.
+func TestThePagesSpeakTheReadersLanguage(t *testing.T) {
+	f := newFixture(t)
+	f.seed()
+	_, err := f.eng.Lock(f.ctx, core.Actor{StaffID: "bob"}, "api", "数据库迁移")
+	require.NoError(t, err)
+	_, err = f.eng.Lock(f.ctx, core.Actor{StaffID: "carol"}, "api", "again")
+	require.Error(t, err, "carol may not lock api: refused, and the refusal audited")
+
+	_, body := f.get("/locks")
+	assert.Contains(t, body, "回滚到 v1")
+	assert.NotContains(t, body, "rollback to v1")
+	_, body = f.get("/locks?lang=en")
+	assert.Contains(t, body, "rollback to v1")
+
+	code, body := f.get("/audit?kind=refusal")
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "你（carol）不在 api 的发布或审批团队")
+	assert.NotContains(t, body, "refused")
+	assert.Contains(t, body, "CST")
+	assert.NotContains(t, body, "UTC")
+	_, body = f.get("/audit?kind=refusal&lang=en")
+	assert.Contains(t, body, "You (carol) are not in api&#39;s release or approver teams")
+	assert.NotContains(t, body, "refused")
+}

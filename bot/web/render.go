@@ -166,6 +166,24 @@ func (v *view) Time(t time.Time) string {
 	return t.In(v.s.cfg.Zone).Format("2006-01-02 15:04:05 MST")
 }
 
+// LockReason words a lock's reason (the lock a rollback leaves is the
+// engine's; a person's reason stays as they wrote it).
+func (v *view) LockReason(reason string) string {
+	if v.s.cfg.Texts == nil {
+		return reason
+	}
+	return v.s.cfg.Texts.LockReason(v.Lang, reason)
+}
+
+// AuditDetail words an audit event's detail for the reader (a refusal as
+// the sentences its requester read).
+func (v *view) AuditDetail(ev core.AuditEvent) string {
+	if v.s.cfg.Texts == nil {
+		return ev.Detail
+	}
+	return oneLine(v.s.cfg.Texts.AuditDetail(v.Lang, ev))
+}
+
 // Clock shows a time of day in t's own zone (window spans).
 func (v *view) Clock(t time.Time) string { return t.Format("15:04") }
 

@@ -40,9 +40,13 @@ type WindowPlanner interface {
 	WindowPlan(app string, from time.Time, days int) ([]core.DayPlan, *time.Location, bool)
 }
 
-// Texts renders refusals in a language; *bot.Bot implements it.
+// Texts renders refusals, release notes, lock reasons and audit details
+// in a language; *bot.Bot implements it.
 type Texts interface {
 	RefusalText(ctx context.Context, lang string, err error) string
+	ReleaseNote(lang string, r core.Release) string
+	LockReason(lang, reason string) string
+	AuditDetail(lang string, ev core.AuditEvent) string
 }
 
 // Config is what the web listener is built from.
