@@ -36,7 +36,7 @@ type rigOpts struct {
 	config     func(*Config)
 }
 
-func newRig(t *testing.T, o rigOpts) *rig {
+func newRig(t testing.TB, o rigOpts) *rig {
 	t.Helper()
 	reg, err := kubesim.NewRegistry(kubesim.RegistryOptions{Images: []string{seedImage, repo + ":v1", repo + ":v2"}})
 	require.NoError(t, err)
