@@ -34,3 +34,13 @@ func (b *Bot) visibleRows(lang string, p core.Plan) [][2]string {
 
 // clock is a time of day in the configured zone, to the second.
 func (f formatter) clock(t time.Time) string { return t.In(f.zone).Format("15:04:05") }
+
+// VisibleText is the confirmation line of release r as a label and a
+// value, for the dashboard; both "" when nothing is known.
+func (b *Bot) VisibleText(lang string, r core.Release, v *core.Visibility) (string, string) {
+	rows := b.visibleRows(lang, core.Plan{Release: r, Visible: v})
+	if len(rows) == 0 {
+		return "", ""
+	}
+	return rows[0][0], b.redact(rows[0][1])
+}

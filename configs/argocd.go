@@ -19,6 +19,7 @@ type ArgoCD struct {
 	Timeout      Duration       `yaml:"timeout"`       // one sync and wait; default 10m
 	PollInterval Duration       `yaml:"poll_interval"` // between application reads; default 2s
 	Registry     *RegistryCheck `yaml:"registry"`      // optional: Check asks the registry whether the image exists
+	Confirm      *ConfirmProbe  `yaml:"confirm"`       // optional: follow a deploy to its users
 }
 
 // ArgoCDImage says where in the Application the image is set: a kustomize
@@ -49,6 +50,9 @@ func (a *ArgoCD) validate(v *validator, p string) {
 		v.bad(p+".app_namespace", "must be a namespace name, got %q", a.AppNamespace)
 	}
 	v.argocdImage(p+".image", &a.Image)
+	if a.Confirm != nil {
+		a.Confirm.validate(v, p+".confirm")
+	}
 	setDur(&a.Timeout, 10*time.Minute)
 	setDur(&a.PollInterval, 2*time.Second)
 	if a.PollInterval < Duration(100*time.Millisecond) || a.PollInterval >= a.Timeout {

@@ -51,9 +51,10 @@ type Kubernetes struct {
 	Registry        *RegistryCheck `yaml:"registry"`
 	// AllowGitOpsOverride patches Deployments Argo CD or Flux manage
 	// anyway (for teams that pause sync first); refused by default.
-	AllowGitOpsOverride bool   `yaml:"allow_gitops_override"`
-	ArgoCDInstanceLabel string `yaml:"argocd_instance_label"` // argocd-cm application.instanceLabelKey; empty: app.kubernetes.io/instance, not trusted on Helm charts
-	ArgoCDNamespace     string `yaml:"argocd_namespace"`      // where Applications live, to read self-heal; default argocd
+	AllowGitOpsOverride bool          `yaml:"allow_gitops_override"`
+	ArgoCDInstanceLabel string        `yaml:"argocd_instance_label"` // argocd-cm application.instanceLabelKey; empty: app.kubernetes.io/instance, not trusted on Helm charts
+	ArgoCDNamespace     string        `yaml:"argocd_namespace"`      // where Applications live, to read self-heal; default argocd
+	Confirm             *ConfirmProbe `yaml:"confirm"`               // optional: follow a deploy to its users
 }
 
 // KubeTarget is one Deployment and container set to the release's image.
@@ -71,6 +72,9 @@ type RegistryCheck struct {
 }
 
 func (k *Kubernetes) validate(v *validator, p string) {
+	if k.Confirm != nil {
+		k.Confirm.validate(v, p+".confirm")
+	}
 	if k.Namespace == "" {
 		v.bad(p+".namespace", "is required")
 	}

@@ -4,11 +4,15 @@ package configs
 
 // MiniApp rolls a DingTalk enterprise mini program to a version.
 type MiniApp struct {
-	AgentID   string `yaml:"agent_id"`
-	OpUnionID string `yaml:"op_union_id"` // unionId of an admin with app-management rights
+	AgentID   string        `yaml:"agent_id"`
+	OpUnionID string        `yaml:"op_union_id"` // unionId of an admin with app-management rights
+	Confirm   *ConfirmProbe `yaml:"confirm"`     // optional: follow a deploy to its users (url: a client-visible version endpoint)
 }
 
 func (m *MiniApp) validate(v *validator, p string) {
+	if m.Confirm != nil {
+		m.Confirm.validate(v, p+".confirm")
+	}
 	if m.AgentID == "" {
 		v.bad(p+".agent_id", "is required (the mini program's agentId)")
 	}

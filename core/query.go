@@ -33,7 +33,7 @@ func (e *Engine) Status(ctx context.Context, appName string) (AppStatus, error) 
 	}
 	st := AppStatus{App: app, Live: p.Live, LiveArtifact: p.LiveArtifact, LiveErr: p.LiveErr, Unknown: p.Unknown}
 	if p.Live != nil {
-		st.LiveVisible = e.vis.get(p.Live.ID)
+		st.LiveVisible = e.visibility(ctx, p.Live.ID)
 	}
 	if a, err := e.cfg.Releases.Active(ctx, app.Name); err == nil {
 		st.Active = &a
@@ -99,6 +99,6 @@ func (e *Engine) PlanOf(ctx context.Context, r Release) (Plan, error) {
 	} else if !errors.Is(err, ErrNotFound) {
 		return p, fmt.Errorf("reading what is live for %s: %w", r.App, err)
 	}
-	p.Visible = e.vis.get(r.ID)
+	p.Visible = e.visibility(ctx, r.ID)
 	return p, e.offerRollback(ctx, &p)
 }

@@ -39,8 +39,8 @@ type UserVisible interface {
 	ConfirmVisible(ctx context.Context, req DeployRequest, switched time.Time, report func(Visibility)) Visibility
 }
 
-// visibleState holds each recent deploy's Visibility, in memory: it is
-// shown on cards and /status while this process runs.
+// visibleState holds each recent deploy's Visibility, in memory; the
+// store, when it can, keeps it across restarts (visible_store.go).
 type visibleState struct {
 	mu sync.Mutex
 	m  map[ReleaseID]Visibility
@@ -73,12 +73,16 @@ func (s *visibleState) get(id ReleaseID) *Visibility {
 }
 
 // Visibility is what is known of how far release id reached users; nil
-// when its deployer cannot tell or this process did not deploy it.
-func (e *Engine) Visibility(id ReleaseID) *Visibility { return e.vis.get(id) }
+// when its deployer cannot tell.
+func (e *Engine) Visibility(ctx context.Context, id ReleaseID) *Visibility {
+	return e.visibility(ctx, id)
+}
 
 // confirmVisible starts the background confirmation of a finished deploy
 // when the deployer can tell; each change refreshes the release's card.
-func (e *Engine) confirmVisible(r Release, d Deployer, switched time.Time) {
+// owner is the following worker's ID, recorded with the state
+// (visible_store.go) so a restarted serve resumes it.
+func (e *Engine) confirmVisible(r Release, d Deployer, switched time.Time, owner string) {
 	uv, ok := d.(UserVisible)
 	if !ok {
 		return
@@ -94,7 +98,7 @@ func (e *Engine) confirmVisible(r Release, d Deployer, switched time.Time) {
 		}
 		r = cur
 		report := func(v Visibility) {
-			e.vis.set(r.ID, v)
+			e.recordVisibility(ctx, r, owner, v)
 			e.notify(ctx, r, StepVisible, "")
 		}
 		// A deployer not configured to confirm returns at once without

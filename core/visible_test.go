@@ -55,7 +55,7 @@ func TestVisibleAfterDeploy(t *testing.T) {
 		ev, ok := f.notes.WaitFor(r.ID, core.StepVisible, 10*time.Second)
 		require.True(t, ok, "a visibility change is notified")
 		assert.Equal(t, core.StatusSucceeded, ev.Release.Status)
-		require.Eventually(t, func() bool { v := eng.Visibility(r.ID); return v != nil && v.Confirmed() }, 10*time.Second, time.Millisecond)
+		require.Eventually(t, func() bool { v := eng.Visibility(f.ctx, r.ID); return v != nil && v.Confirmed() }, 10*time.Second, time.Millisecond)
 		done, err := eng.Release(f.ctx, r.ID)
 		require.NoError(t, err)
 		plan, err := eng.PlanOf(f.ctx, done)
@@ -63,5 +63,50 @@ func TestVisibleAfterDeploy(t *testing.T) {
 		require.NotNil(t, plan.Visible)
 		assert.Equal(t, 5*time.Minute+41*time.Second, plan.Visible.Served.Sub(plan.Visible.Switched))
 		require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(observed) == 1 }, 10*time.Second, time.Millisecond)
+	})
+}
+
+// TestVisibleResumedAfterRestart: a confirmation left open by a stopped
+// serve is in the store; a new engine shows it on the card and, when its
+// worker starts, claims it and follows it to the end from the recorded
+// switch. One whose release is no longer live is closed as not confirmed.
+func TestVisibleResumedAfterRestart(t *testing.T) {
+	clock := coretest.NewClock(t0)
+	storetest.Each(t, clock, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, clock)
+		f.record(3)
+		live, err := s.Live(f.ctx, "web")
+		require.NoError(t, err)
+		old := live.ID - 1
+		switched := t0.Add(-time.Minute)
+		require.NoError(t, s.SaveVisibility(f.ctx, live, "gone", core.Visibility{Switched: switched}))
+		require.NoError(t, s.SaveVisibility(f.ctx, core.Release{ID: old, App: "web"}, "gone", core.Visibility{Switched: switched}))
+
+		dep := visibleDeployer{Deployer: f.dep, served: 90 * time.Second}
+		eng, err := core.NewEngine(core.Config{Apps: []*core.App{f.app}, Releases: s, Locks: s, Audit: s,
+			Deployers: map[string]core.Deployer{"web": dep}, Notifier: f.notes, Clock: clock})
+		require.NoError(t, err)
+		v := eng.Visibility(f.ctx, live.ID)
+		require.NotNil(t, v, "read back from the store")
+		assert.False(t, v.Confirmed())
+
+		ctx, cancel := context.WithCancel(f.ctx)
+		done := make(chan error, 1)
+		go func() { done <- eng.NewWorker(core.WorkerConfig{ID: "new", Poll: time.Hour}).Run(ctx) }()
+		require.Eventually(t, func() bool {
+			v, err := s.LoadVisibility(f.ctx, live.ID)
+			return err == nil && v != nil && v.Confirmed()
+		}, 10*time.Second, time.Millisecond)
+		cancel()
+		require.NoError(t, <-done)
+		v, err = s.LoadVisibility(f.ctx, live.ID)
+		require.NoError(t, err)
+		assert.Equal(t, switched.Add(90*time.Second), v.Served, "followed from the recorded switch")
+		closed, err := s.LoadVisibility(f.ctx, old)
+		require.NoError(t, err)
+		assert.True(t, closed.TimedOut, "no longer live: not confirmed")
+		open, err := s.OpenVisibilities(f.ctx)
+		require.NoError(t, err)
+		assert.Empty(t, open)
 	})
 }

@@ -69,6 +69,8 @@ func (w *Worker) Run(ctx context.Context) error {
 	tick := time.NewTicker(w.cfg.Poll)
 	defer tick.Stop()
 	work := context.WithoutCancel(ctx)
+	w.beat(ctx)
+	w.e.resumeVisible(work, w.cfg.ID, w.alive)
 	for {
 		w.beat(ctx)
 		if err := w.scan(work); err != nil {
@@ -98,6 +100,15 @@ func (w *Worker) idle(ctx, work context.Context, tick <-chan time.Time) bool {
 			return true
 		}
 	}
+}
+
+// alive lists the workers that beat within the last few polls; nil
+// without Replicas (one process: every other owner is gone).
+func (w *Worker) alive() ([]string, error) {
+	if w.cfg.Replicas == nil {
+		return nil, nil
+	}
+	return w.cfg.Replicas.Alive(context.Background(), w.e.Now().Add(-3*w.cfg.Poll))
 }
 
 func (w *Worker) beat(ctx context.Context) {

@@ -97,7 +97,7 @@ func (w *Worker) deploy(ctx context.Context, r Release, resumed bool, log *progr
 	if err := w.succeed(ctx, r, log); err != nil {
 		return err
 	}
-	w.e.confirmVisible(r, d, switched)
+	w.e.confirmVisible(r, d, switched, w.cfg.ID)
 	return nil
 }
 

@@ -22,6 +22,7 @@ import (
 
 	"github.com/dingops/dingops/adapters/container/kubernetes"
 	"github.com/dingops/dingops/adapters/container/kubernetes/imageref"
+	"github.com/dingops/dingops/adapters/visible"
 	"github.com/dingops/dingops/core"
 )
 
@@ -56,7 +57,10 @@ type Config struct {
 	Registry *kubernetes.RegistryConfig
 	// Client makes the requests (default: 30 s timeout per request).
 	Client *http.Client
-	Logger *slog.Logger
+	// Confirm, when set, makes the deployer follow a finished deploy to its
+	// users (confirm.go): bounded, backing off, optionally with a probe URL.
+	Confirm *visible.Config
+	Logger  *slog.Logger
 }
 
 // Deployer makes an image live on one Argo CD Application.

@@ -32,10 +32,11 @@ type rig struct {
 type rigOpts struct {
 	manualSync bool // auto-sync off (default: auto-sync and self-heal on)
 	helm       bool // a multi-source Helm app with image.tag, instead of kustomize
+	manualSim  bool // do not start the simulator's loop: the test steps it
 	config     func(*Config)
 }
 
-func newRig(t *testing.T, o rigOpts) *rig {
+func newRig(t testing.TB, o rigOpts) *rig {
 	t.Helper()
 	reg, err := kubesim.NewRegistry(kubesim.RegistryOptions{Images: []string{seedImage, repo + ":v1", repo + ":v2"}})
 	require.NoError(t, err)
@@ -47,7 +48,9 @@ func newRig(t *testing.T, o rigOpts) *rig {
 			Containers:  []kubesim.Container{{Name: "app", Image: seedImage}}}}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = sim.Close() })
-	require.NoError(t, sim.Start(context.Background()))
+	if !o.manualSim {
+		require.NoError(t, sim.Start(context.Background()))
+	}
 
 	e, err := argocdemu.New(argocdemu.Options{Sim: sim, Interval: 2 * time.Millisecond})
 	require.NoError(t, err)

@@ -93,11 +93,19 @@ type tree struct {
 		Namespace string   `json:"namespace"`
 		Name      string   `json:"name"`
 		Images    []string `json:"images,omitempty"`
-		Health    *struct {
+		// ParentRefs: a Pod's ReplicaSet, a ReplicaSet's Deployment.
+		ParentRefs []parentRef `json:"parentRefs,omitempty"`
+		Health     *struct {
 			Status  string `json:"status"`
 			Message string `json:"message"`
 		} `json:"health,omitempty"`
 	} `json:"nodes"`
+}
+
+// parentRef is a ResourceNode's parent (ResourceRef).
+type parentRef struct {
+	Kind string `json:"kind"`
+	Name string `json:"name"`
 }
 
 // sourceAt is the source dingops sets the image in: spec.source, or

@@ -16,6 +16,7 @@ import (
 	"strconv"
 
 	"github.com/dingops/dingops/adapters/dingtalk"
+	"github.com/dingops/dingops/adapters/visible"
 	"github.com/dingops/dingops/core"
 )
 
@@ -36,7 +37,11 @@ type Config struct {
 	MiniAppID string
 	// PageSize is how many history versions one call reads; default 50.
 	PageSize int
-	Logger   *slog.Logger
+	// Confirm, when set, makes the deployer follow a finished deploy to its
+	// users (confirm.go): bounded, backing off, optionally with a
+	// client-visible version endpoint as the probe.
+	Confirm *visible.Config
+	Logger  *slog.Logger
 }
 
 // versionAPI is the slice of *dingtalk.Client the deployer needs: two

@@ -121,7 +121,7 @@ func (n *Notifier) tellRequester(ctx context.Context, r core.Release, end core.E
 	end.Release = r
 	lang := t.bot.ChatLang(r.ChatID)
 	n.retry(ctx, "telling requester the outcome", func() error {
-		_, err := t.api.SendDirect(ctx, []string{r.Requester}, dingtalk.Text(t.bot.EventLine(lang, end)))
+		_, err := t.api.SendDirect(ctx, []string{r.Requester}, dingtalk.Text(t.bot.OutcomeText(ctx, lang, end)))
 		return err
 	}, "release", int64(r.ID), "user", r.Requester)
 }

@@ -23,7 +23,7 @@ type Bot interface {
 	ChatLang(chatID string) string
 	T(lang, key string, kv ...any) string
 	RefusalText(ctx context.Context, lang string, err error) string
-	EventLine(lang string, ev core.Event) string
+	OutcomeText(ctx context.Context, lang string, ev core.Event) string
 }
 
 // API is the DingTalk OpenAPI the transport sends with, and the settings

@@ -11,6 +11,7 @@ import (
 	"github.com/dingops/dingops/adapters/dingtalk"
 	"github.com/dingops/dingops/adapters/miniapp"
 	"github.com/dingops/dingops/adapters/oss"
+	"github.com/dingops/dingops/adapters/visible"
 	"github.com/dingops/dingops/configs"
 	"github.com/dingops/dingops/core"
 )
@@ -55,7 +56,8 @@ func deployer(dt *dingtalk.Client, tune Tuning, app string, t configs.Target, lo
 		if dt == nil {
 			return nil, fmt.Errorf("a miniapp target needs the dingtalk section")
 		}
-		return miniapp.New(miniapp.Config{App: app, AgentID: s.AgentID, OpUnionID: s.OpUnionID, Logger: log}, dt)
+		return miniapp.New(miniapp.Config{App: app, AgentID: s.AgentID, OpUnionID: s.OpUnionID,
+			Confirm: confirmer(s.Confirm), Logger: log}, dt)
 	case *configs.ArgoCD:
 		return argocdDeployer(s, log)
 	}
@@ -79,7 +81,7 @@ func ossDeployer(app string, o *configs.OSS, tune Tuning, log *slog.Logger) (cor
 
 func kubeDeployer(k *configs.Kubernetes, log *slog.Logger) (core.Deployer, error) {
 	c := kubernetes.Config{Namespace: k.Namespace, Timeout: k.RolloutTimeout.Std(), PollInterval: k.PollInterval.Std(),
-		NoRevert: !*k.RevertOnFailure, Logger: log,
+		NoRevert: !*k.RevertOnFailure, Confirm: confirmer(k.Confirm), Logger: log,
 		GitOps: kubernetes.GitOps{AllowOverride: k.AllowGitOpsOverride, InstanceLabel: k.ArgoCDInstanceLabel,
 			ArgoCDNamespace: k.ArgoCDNamespace}}
 	for _, d := range k.Deployments {
@@ -98,7 +100,21 @@ func argocdDeployer(a *configs.ArgoCD, log *slog.Logger) (core.Deployer, error) 
 		AppNamespace: a.AppNamespace, Project: a.Project,
 		Image: argocd.Image{Repository: a.Image.Repository, SourcePosition: a.Image.SourcePosition,
 			KustomizeName: a.Image.KustomizeName, HelmParameter: a.Image.HelmParameter, HelmValue: a.Image.HelmValue},
-		Timeout: a.Timeout.Std(), PollInterval: a.PollInterval.Std(), Registry: registry(a.Registry), Logger: log})
+		Timeout: a.Timeout.Std(), PollInterval: a.PollInterval.Std(), Registry: registry(a.Registry),
+		Confirm: confirmer(a.Confirm), Logger: log})
+}
+
+// confirmer is a container or mini-program target's optional user-visible
+// confirmation: bounded by its timeout, backing off, with its probe URL.
+func confirmer(c *configs.ConfirmProbe) *visible.Config {
+	if c == nil {
+		return nil
+	}
+	out := &visible.Config{Timeout: c.Timeout.Std()}
+	if c.URL != "" {
+		out.Probe = &visible.Probe{URL: c.URL, Header: c.Header}
+	}
+	return out
 }
 
 // registry is a target's optional image-registry check.

@@ -79,6 +79,7 @@ func (s *Server) appCard(v *view, a *core.App, st core.AppStatus, err error) car
 		c.Rows = append(c.Rows, cardRow{Label: v.T("app.live"), Value: "v" + strconv.Itoa(st.Live.Version) + " · " + st.Live.Artifact.Label()},
 			cardRow{Label: v.T("app.since"), Value: v.Time(st.Live.FinishedAt) + " · " + v.T("app.by", "who", st.Live.Requester)})
 	}
+	c.Rows = append(c.Rows, s.visibleRows(v, st)...)
 	if st.Mismatch() {
 		c.Notes = append(c.Notes, v.T("app.mismatch", "actual", st.LiveArtifact.Label()))
 	} else if st.LiveErr != "" {

@@ -163,4 +163,23 @@ type ResourceNode struct {
 	Name      string        `json:"name,omitempty"`
 	Images    []string      `json:"images,omitempty"`
 	Health    *HealthStatus `json:"health,omitempty"`
+	// ParentRefs and Info as in ApplicationTree's ResourceNode: a Pod's
+	// parent is its ReplicaSet, whose parent is the Deployment; a Pod's
+	// info has "Containers" = ready/total.
+	ParentRefs []ResourceRef `json:"parentRefs,omitempty"`
+	Info       []InfoItem    `json:"info,omitempty"`
+}
+
+// ResourceRef is a ResourceNode's parent reference.
+type ResourceRef struct {
+	Group     string `json:"group,omitempty"`
+	Kind      string `json:"kind,omitempty"`
+	Namespace string `json:"namespace,omitempty"`
+	Name      string `json:"name,omitempty"`
+}
+
+// InfoItem is one name/value of a ResourceNode's info.
+type InfoItem struct {
+	Name  string `json:"name,omitempty"`
+	Value string `json:"value,omitempty"`
 }

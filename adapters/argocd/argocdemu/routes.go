@@ -203,7 +203,7 @@ func (e *Emulator) sync(acc account, r *http.Request) (any, *apiErr) {
 }
 
 // resourceTree is Server.ResourceTree: the Deployment node with its
-// images and health.
+// images and health, its ReplicaSets with pods, and the pods (tree.go).
 func (e *Emulator) resourceTree(acc account, r *http.Request) (any, *apiErr) {
 	q := r.URL.Query()
 	a, aerr := e.getApp(acc, "get", q.Get("project"), q.Get("appNamespace"), r.PathValue("name"))
@@ -211,11 +211,13 @@ func (e *Emulator) resourceTree(acc account, r *http.Request) (any, *apiErr) {
 		return nil, aerr
 	}
 	n := ResourceNode{Group: "apps", Version: "v1", Kind: "Deployment", Namespace: a.seed.Dest, Name: a.seed.Deployment}
+	nodes := []ResourceNode{n}
 	if v, ok := e.opts.Sim.Deployment(a.seed.Dest, a.seed.Deployment); ok {
 		h := health(v)
-		n.Images, n.Health = images(v), &h
+		nodes[0].Images, nodes[0].Health = images(v), &h
+		nodes = append(nodes, podNodes(v)...)
 	}
-	return map[string]any{"nodes": []ResourceNode{n}}, nil
+	return map[string]any{"nodes": nodes}, nil
 }
 
 // terminate is Server.TerminateOperation.

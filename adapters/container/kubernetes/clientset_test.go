@@ -131,7 +131,9 @@ func TestTargetRBAC(t *testing.T) {
 	require.True(t, ok, "%T", objs[0])
 	binding, ok := objs[1].(*rbacv1.RoleBinding)
 	require.True(t, ok, "%T", objs[1])
-	require.Len(t, role.Rules, 1)
+	require.Len(t, role.Rules, 2, "deployments; replicasets only for confirm:")
+	assert.Equal(t, []string{"replicasets"}, role.Rules[1].Resources)
+	assert.Equal(t, []string{"list"}, role.Rules[1].Verbs, "what ConfirmVisible reads")
 	rule := role.Rules[0]
 	assert.Equal(t, []string{"apps"}, rule.APIGroups)
 	assert.Equal(t, []string{"deployments"}, rule.Resources)

@@ -22,6 +22,7 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/dingops/dingops/adapters/visible"
 	"github.com/dingops/dingops/core"
 )
 
@@ -59,7 +60,10 @@ type Config struct {
 	Registry *RegistryConfig
 	// GitOps decides what happens to Deployments Argo CD or Flux manage.
 	GitOps GitOps
-	Logger *slog.Logger
+	// Confirm, when set, makes the deployer follow a finished deploy to its
+	// users (confirm.go): bounded, backing off, optionally with a probe URL.
+	Confirm *visible.Config
+	Logger  *slog.Logger
 }
 
 // deploymentsAPI is the slice of client-go the deployer uses: the verbs
@@ -74,6 +78,7 @@ type deploymentsAPI interface {
 type Deployer struct {
 	cfg Config
 	api deploymentsAPI
+	rs  replicaSetsAPI
 	reg *registryClient // nil: no registry check
 	log *slog.Logger
 }
@@ -106,7 +111,8 @@ func New(cfg Config, cs k8s.Interface) (*Deployer, error) {
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
-	d := &Deployer{cfg: cfg, api: cs.AppsV1().Deployments(cfg.Namespace), log: cfg.Logger}
+	d := &Deployer{cfg: cfg, api: cs.AppsV1().Deployments(cfg.Namespace),
+		rs: cs.AppsV1().ReplicaSets(cfg.Namespace), log: cfg.Logger}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
 	}

@@ -41,7 +41,7 @@ func webSeed() kubesim.Seed {
 		Containers: []kubesim.Container{{Name: "app", Image: seedImage}, {Name: "sidecar", Image: "reg.example/proxy:1"}}}
 }
 
-func newCluster(t *testing.T, o clusterOpts) *cluster {
+func newCluster(t testing.TB, o clusterOpts) *cluster {
 	t.Helper()
 	o.registry.Images = append(o.registry.Images, seedImage, "reg.example/proxy:1",
 		"reg.example/team/web:v1", "reg.example/team/web:v2")

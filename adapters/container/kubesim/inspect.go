@@ -50,7 +50,8 @@ type Revision struct {
 	Containers  []Container
 	ChangeCause string
 	Replicas    int32
-	Current     bool // the ReplicaSet of the Deployment's current template
+	Ready       int32 // pods of this ReplicaSet that are ready (status.readyReplicas)
+	Current     bool  // the ReplicaSet of the Deployment's current template
 }
 
 // Deployments lists every Deployment, sorted by namespace and name.
@@ -100,7 +101,7 @@ func (s *Sim) view(d *appsv1.Deployment) DeploymentView {
 	for _, rs := range rss {
 		v.History = append(v.History, Revision{Revision: revision(rs), ReplicaSet: rs.Name,
 			Containers: containers(&rs.Spec.Template), ChangeCause: rs.Annotations[ChangeCauseAnnotation],
-			Replicas: *rs.Spec.Replicas, Current: sameTemplate(&d.Spec.Template, &rs.Spec.Template)})
+			Replicas: *rs.Spec.Replicas, Ready: rs.Status.ReadyReplicas, Current: sameTemplate(&d.Spec.Template, &rs.Spec.Template)})
 		pods = append(pods, s.podStates(rs)...)
 	}
 	v.Pods = strings.Join(pods, ", ")

@@ -38,6 +38,7 @@ type miniApp struct {
 	versions   []*MiniAppVersion // upload order, oldest first
 	online     int64
 	experience int64
+	previous   int64 // the version online before online, for ClientVersion
 }
 
 // AddMiniApp installs a mini program (replacing one with the same agent id).
@@ -107,6 +108,9 @@ func (a *miniApp) typed(v *MiniAppVersion) MiniAppVersion {
 }
 
 func (s *Server) setOnline(a *miniApp, id int64) {
+	if a.online != id {
+		a.previous = a.online
+	}
 	a.online = id
 	if a.experience == id {
 		a.experience = 0
