@@ -124,4 +124,3 @@ func chatWorker(sys *system.System) *core.Worker {
 	return sys.Engine.NewWorker(core.WorkerConfig{ID: fmt.Sprintf("chat-%s-%d", host, os.Getpid()),
 		Lease: w.Lease.Std(), Poll: w.Poll.Std()})
 }
-
