@@ -109,6 +109,9 @@ type Response struct {
 	Release *core.Release
 	// Refused is set when the command was refused or failed.
 	Refused bool
+	// Broken is set when it failed on breakage ("internal error, reference
+	// …"), which the metrics count as outcome "error", not "refused".
+	Broken bool
 	// Suggestion is the alert suggestion the command changed, whose cards
 	// the transport updates (docs/alerts.md).
 	Suggestion int64
@@ -147,7 +150,7 @@ func (b *Bot) Run(ctx context.Context, m Message, c *Command) Response {
 		return Response{Text: b.cat.T(b.lang(m), "parse.unknown", map[string]any{"got": string(c.Name)}), Refused: true}
 	}
 	resp := b.clean(e.handle(ctx, b, m, c))
-	b.observe(string(c.Name), resp.Refused)
+	b.observeResponse(string(c.Name), resp)
 	return resp
 }
 
@@ -168,11 +171,20 @@ func (b *Bot) redact(s string) string {
 }
 
 func (b *Bot) observe(command string, refused bool) {
+	b.observeResponse(command, Response{Refused: refused})
+}
+
+// observeResponse counts a command with the outcomes documented by
+// bot/metrics: ok, refused, error.
+func (b *Bot) observeResponse(command string, resp Response) {
 	if b.cfg.Observer == nil {
 		return
 	}
 	outcome := "ok"
-	if refused {
+	switch {
+	case resp.Broken:
+		outcome = "error"
+	case resp.Refused:
 		outcome = "refused"
 	}
 	b.cfg.Observer.CommandHandled(command, outcome)

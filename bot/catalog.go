@@ -25,7 +25,8 @@ func NewCatalog() *Catalog {
 		map[string]map[string]string{"zh": catalogWinDataZH, "en": catalogWinDataEN},
 		map[string]map[string]string{"zh": catalogLangZH, "en": catalogLangEN},
 		map[string]map[string]string{"zh": catalogCLIZH, "en": catalogCLIEN},
-		map[string]map[string]string{"zh": catalogConfirmZH, "en": catalogConfirmEN})}
+		map[string]map[string]string{"zh": catalogConfirmZH, "en": catalogConfirmEN},
+		map[string]map[string]string{"zh": catalogResumeZH, "en": catalogResumeEN})}
 }
 
 // merged is the catalogue of base with each part's sentences added, per

@@ -15,7 +15,13 @@ import (
 // …" with the full error logged under that reference. This is the only
 // place errors become chat text.
 func (b *Bot) fail(ctx context.Context, lang string, err error) Response {
-	return Response{Text: b.errorText(ctx, lang, err), Refused: true}
+	return Response{Text: b.errorText(ctx, lang, err), Refused: true, Broken: broken(err)}
+}
+
+// broken is true for breakage: what errorText words as "internal error".
+func broken(err error) bool {
+	var ref *core.Refusal
+	return !errors.As(err, &ref) && !errors.Is(err, core.ErrNotFound)
 }
 
 func (b *Bot) errorText(ctx context.Context, lang string, err error) string {

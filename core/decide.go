@@ -19,6 +19,9 @@ func (e *Engine) Reject(ctx context.Context, who Actor, id ReleaseID, comment st
 }
 
 func (e *Engine) decide(ctx context.Context, who Actor, id ReleaseID, d Decision, comment string) (Release, error) {
+	if bad := checkTexts("comment", comment); bad != nil {
+		return Release{}, e.refused(ctx, who, "", id, bad)
+	}
 	r, app, err := e.releaseAndApp(ctx, who, id)
 	if err != nil {
 		return r, err

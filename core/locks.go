@@ -8,6 +8,9 @@ import (
 
 // Lock freezes app by hand: no release or rollback until someone unlocks.
 func (e *Engine) Lock(ctx context.Context, who Actor, appName, why string) (Lock, error) {
+	if bad := checkTexts("reason", why); bad != nil {
+		return Lock{}, e.refused(ctx, who, appName, 0, bad)
+	}
 	app, ref := e.App(appName)
 	if ref != nil {
 		return Lock{}, e.refused(ctx, who, appName, 0, ref)

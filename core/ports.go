@@ -168,6 +168,9 @@ type AuditFilter struct {
 // a running serve will pick up what it approves.
 type Replicas interface {
 	Beat(ctx context.Context, worker string, now time.Time) error
+	// Leave removes worker's heartbeat when it stops cleanly, so nobody
+	// waits for a replica that is gone.
+	Leave(ctx context.Context, worker string) error
 	Alive(ctx context.Context, since time.Time) ([]string, error)
 }
 

@@ -21,6 +21,10 @@ type RecordRequest struct {
 // Record stores a succeeded release made outside dingops; it becomes what is
 // live. The artifact is completed by the target when it can (digest, display).
 func (e *Engine) Record(ctx context.Context, req RecordRequest) (Release, bool, error) {
+	if bad := checkTexts("artifact", req.Artifact.Ref, "digest", req.Artifact.Digest, "display", req.Artifact.Display,
+		"commit", req.Commit, "by", req.By, "key", req.Key); bad != nil {
+		return Release{}, false, e.refused(ctx, req.Actor, req.App, 0, bad)
+	}
 	app, ref := e.App(req.App)
 	if ref != nil {
 		return Release{}, false, e.refused(ctx, req.Actor, req.App, 0, ref)

@@ -10,6 +10,9 @@ import (
 // holiday, branch — and records the request. Every failed check is reported
 // together, in that order, so one reply says everything to fix.
 func (e *Engine) RequestRelease(ctx context.Context, req ReleaseRequest) (Plan, error) {
+	if bad := checkTexts("reason", req.Reason); bad != nil {
+		return Plan{}, e.refused(ctx, req.Actor, req.App, 0, bad)
+	}
 	app, ref := e.App(req.App)
 	if ref != nil {
 		return Plan{}, e.refused(ctx, req.Actor, req.App, 0, ref)

@@ -62,6 +62,9 @@ func (e *Engine) RequestRollback(ctx context.Context, req RollbackRequest) (Plan
 // requestRollback is RequestRollback; noApproval files the request already
 // approved (an alert's auto policy).
 func (e *Engine) requestRollback(ctx context.Context, req RollbackRequest, noApproval bool) (Plan, error) {
+	if bad := checkTexts("reason", req.Reason); bad != nil && req.Actor.Origin != OriginAlert {
+		return Plan{}, e.refused(ctx, req.Actor, req.App, 0, bad)
+	}
 	app, ref := e.App(req.App)
 	if ref != nil {
 		return Plan{}, e.refused(ctx, req.Actor, req.App, 0, ref)

@@ -82,6 +82,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		w.recheckUnknown(ctx)
 		if !w.idle(ctx, work, tick.C) {
 			w.wg.Wait()
+			w.leave(work)
 			return nil
 		}
 	}
@@ -118,6 +119,19 @@ func (w *Worker) beat(ctx context.Context) {
 	if err := w.cfg.Replicas.Beat(ctx, w.cfg.ID, w.e.Now()); err != nil && ctx.Err() == nil {
 		// A beat cut short by shutdown is not a fault: the worker is stopping.
 		w.e.log.ErrorContext(ctx, "recording heartbeat", "worker", w.cfg.ID, "err", err)
+	}
+}
+
+// leave clears the heartbeat after a clean stop (the work in flight is
+// done), so `dingops chat` does not wait for a replica that is gone.
+func (w *Worker) leave(ctx context.Context) {
+	if w.cfg.Replicas == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := w.cfg.Replicas.Leave(ctx, w.cfg.ID); err != nil {
+		w.e.log.WarnContext(ctx, "clearing heartbeat", "worker", w.cfg.ID, "err", err)
 	}
 }
 

@@ -86,6 +86,14 @@ func (s *Store) Beat(ctx context.Context, worker string, now time.Time) error {
 	return nil
 }
 
+// Leave implements core.Replicas; leaving twice, or unknown, is no error.
+func (s *Store) Leave(ctx context.Context, worker string) error {
+	if _, err := s.w.ExecContext(ctx, "DELETE FROM replicas WHERE id = ?", worker); err != nil {
+		return fmt.Errorf("clearing heartbeat of %s: %w", worker, err)
+	}
+	return nil
+}
+
 // Alive implements core.Replicas.
 func (s *Store) Alive(ctx context.Context, since time.Time) ([]string, error) {
 	var ids []string

@@ -181,6 +181,26 @@ func TestAuditAndReplicas(t *testing.T) {
 	})
 }
 
+// TestReplicaLeaves: a replica that stops cleanly clears its heartbeat at
+// once instead of looking alive until it lapses; leaving twice is no error.
+func TestReplicaLeaves(t *testing.T) {
+	storetest.Each(t, coretest.NewClock(t0), func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		require.NoError(t, s.Beat(ctx, "r1", t0))
+		require.NoError(t, s.Beat(ctx, "r2", t0))
+		require.NoError(t, s.Leave(ctx, "r1"))
+		require.NoError(t, s.Leave(ctx, "r1"))
+		require.NoError(t, s.Leave(ctx, "never-beat"))
+		alive, err := s.Alive(ctx, t0.Add(-10*time.Second))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r2"}, alive)
+		require.NoError(t, s.Beat(ctx, "r1", t0.Add(time.Second)), "a restarted replica beats again")
+		alive, err = s.Alive(ctx, t0.Add(-10*time.Second))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"r1", "r2"}, alive)
+	})
+}
+
 func TestMigrationsConcurrentAndIdempotent(t *testing.T) {
 	for _, b := range storetest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 	"time"
 
@@ -45,6 +44,9 @@ func runChat(ctx context.Context, env Env, args []string) int {
 	}
 	msg := bot.Message{ID: "shell-" + randomID(), ChatID: *chat, Group: *chat != "", StaffID: *as, OSUser: env.OSUser,
 		Text: fs.Arg(0), Origin: core.OriginShell, At: time.Now(), Language: *lang}
+	if code := resumeOrphans(ctx, env, sys, printer, *wait); code != 0 {
+		return code
+	}
 	resp := sys.Bot.Handle(ctx, msg)
 	printResponse(env.Stdout, resp)
 	if resp.Refused {
@@ -68,54 +70,11 @@ func printResponse(w io.Writer, resp bot.Response) {
 	}
 }
 
-// follow sees an approved release to its end: a running serve executes it
-// and this process watches the store; with none running, it executes here.
+// follow sees an approved release to its end, for at most wait.
 func follow(ctx context.Context, env Env, sys *system.System, p *printer, id core.ReleaseID, wait time.Duration) int {
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	w := sys.Config.Worker
-	alive, err := sys.Store.Alive(ctx, time.Now().Add(-3*w.Poll.Std()-2*time.Second))
-	if err != nil {
-		return fail(env, "chat", err)
-	}
-	if len(alive) > 0 {
-		fmt.Fprintln(env.Stdout, sys.Bot.T(p.lang, "progress.follow", "workers", alive))
-		return watch(ctx, env, sys, p, id)
-	}
-	fmt.Fprintln(env.Stdout, sys.Bot.T(p.lang, "progress.inprocess"))
-	host, _ := os.Hostname()
-	worker := sys.Engine.NewWorker(core.WorkerConfig{ID: fmt.Sprintf("chat-%s-%d", host, os.Getpid()),
-		Lease: w.Lease.Std(), Poll: w.Poll.Std()})
-	if err := worker.Execute(ctx, id); err != nil {
-		return fail(env, "chat", err)
-	}
-	return outcome(ctx, env, sys, p, id)
-}
-
-// watch polls the store and prints each status change until the release ends.
-func watch(ctx context.Context, env Env, sys *system.System, p *printer, id core.ReleaseID) int {
-	last := core.Status("")
-	t := time.NewTicker(300 * time.Millisecond)
-	defer t.Stop()
-	for {
-		r, err := sys.Engine.Release(ctx, id)
-		if err != nil {
-			return fail(env, "chat", err)
-		}
-		if r.Status != last && !r.Status.Final() {
-			p.Notify(ctx, core.Event{Release: r, Step: core.Step(r.Status)})
-			last = r.Status
-		}
-		if r.Status.Final() {
-			return outcome(ctx, env, sys, p, id)
-		}
-		select {
-		case <-ctx.Done():
-			fmt.Fprintln(env.Stdout, sys.Bot.T(p.lang, "progress.timeout", "release", r.Label(), "status", r.Status))
-			return 1
-		case <-t.C:
-		}
-	}
+	return carry(ctx, env, sys, p, id)
 }
 
 func outcome(ctx context.Context, env Env, sys *system.System, p *printer, id core.ReleaseID) int {
