@@ -26,7 +26,8 @@ func NewCatalog() *Catalog {
 		map[string]map[string]string{"zh": catalogLangZH, "en": catalogLangEN},
 		map[string]map[string]string{"zh": catalogCLIZH, "en": catalogCLIEN},
 		map[string]map[string]string{"zh": catalogConfirmZH, "en": catalogConfirmEN},
-		map[string]map[string]string{"zh": catalogResumeZH, "en": catalogResumeEN})}
+		map[string]map[string]string{"zh": catalogResumeZH, "en": catalogResumeEN},
+		map[string]map[string]string{"zh": catalogTextZH, "en": catalogTextEN})}
 }
 
 // merged is the catalogue of base with each part's sentences added, per
@@ -55,6 +56,12 @@ func (c *Catalog) Keys(lang string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Has reports whether the catalogue has key in lang.
+func (c *Catalog) Has(lang, key string) bool {
+	_, ok := c.text[lang][key]
+	return ok
 }
 
 // Raw is the unformatted sentence, falling back to Chinese, then the key.

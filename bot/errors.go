@@ -70,7 +70,22 @@ func (b *Bot) reasonText(lang string, x core.Reason) string {
 			args["next"] = b.t(lang, "window.none")
 		}
 	}
+	if x.Code == core.CodeTextInvalid || x.Code == core.CodeTextTooLong {
+		b.textArgs(lang, x, args)
+	}
 	return b.cat.T(lang, "refusal."+string(x.Code), args)
+}
+
+// textArgs words the field and the character of a free-text refusal
+// (core.CheckText) in the reader's language; a field the catalogue does not
+// name (a record API field) stays as the API spells it.
+func (b *Bot) textArgs(lang string, x core.Reason, args map[string]any) {
+	if f, ok := x.Args["field"].(string); ok && b.cat.Has(lang, "text.field."+f) {
+		args["field"] = b.t(lang, "text.field."+f)
+	}
+	if c, ok := x.Args["char"].(string); ok && !strings.HasPrefix(c, "U+") {
+		args["char"] = b.t(lang, "text.not_utf8")
+	}
 }
 
 // windowWhy words why a window is closed, with the holiday or freeze name.

@@ -54,7 +54,7 @@ var han = regexp.MustCompile(`\p{Han}`)
 // placeholders, commands and flags, code, and names of things (products,
 // configuration keys, the example app).
 var identifiers = regexp.MustCompile(`\{[a-z_]+\}|/[a-z]+|--[a-z]+|` + "`[^`]*`" +
-	`|\b(CDN|ID|Jenkins|dingops|git|check-ref-format|key|value|local\.allow_approvals|on_alert|auto|repo|vN|v\d+|web|all|lock|ref|record|serve|alert|Pod|open_without_data)\b`)
+	`|\b(CDN|ID|Jenkins|dingops|git|check-ref-format|key|value|local\.allow_approvals|on_alert|auto|repo|vN|v\d+|web|all|lock|ref|record|serve|alert|Pod|open_without_data|UTF|chat)\b`)
 
 // TestCatalogueSpeaksOneLanguage: no English sentence has Chinese in it,
 // and no Chinese sentence has English words other than identifiers.

@@ -163,7 +163,7 @@ var allCodes = []core.Code{core.CodeUnknownApp, core.CodeAppNotInChat, core.Code
 	core.CodeCheckFailed, core.CodeActiveExists, core.CodeLocked, core.CodeNotLocked, core.CodeNotCancellable,
 	core.CodeNotYours, core.CodeLocalApprovalsOff, core.CodeWindowClosed, core.CodeBranchMissing, core.CodeBranchConflicts,
 	core.CodeBranchMissesLive, core.CodeNoBuilder, core.CodeUrgentNeedsReason, core.CodeBadArtifact, core.CodeArtifactUnknown,
-	core.CodeTargetNote}
+	core.CodeTargetNote, core.CodeTextInvalid, core.CodeTextTooLong}
 
 func placeholders(s string) []string {
 	var out []string

@@ -1,8 +1,11 @@
 package core_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,6 +30,25 @@ type fixture struct {
 	dep   *coretest.Deployer
 	notes *coretest.Notifier
 	app   *core.App
+	logs  *lockedBuffer // the engine's log, JSON lines
+}
+
+// lockedBuffer is a log sink the worker's goroutines may write at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 var (
@@ -44,9 +66,10 @@ func newFixture(t *testing.T, s *store.Store, clock *coretest.Clock, tweak ...fu
 		f(app)
 	}
 	f := &fixture{t: t, ctx: context.Background(), clock: clock, store: s, app: app,
-		dep: coretest.NewDeployer(), notes: coretest.NewNotifier()}
+		dep: coretest.NewDeployer(), notes: coretest.NewNotifier(), logs: &lockedBuffer{}}
 	eng, err := core.NewEngine(core.Config{Apps: []*core.App{app}, Releases: s, Locks: s, Audit: s,
-		Deployers: map[string]core.Deployer{"web": f.dep}, Notifier: f.notes, Clock: clock})
+		Deployers: map[string]core.Deployer{"web": f.dep}, Notifier: f.notes, Clock: clock,
+		Logger: slog.New(slog.NewJSONHandler(f.logs, nil))})
 	require.NoError(t, err)
 	f.eng = eng
 	return f

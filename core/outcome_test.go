@@ -3,6 +3,7 @@ package core_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -101,6 +102,11 @@ func TestCertainFailureIsFailed(t *testing.T) {
 		r, err := f.eng.Release(f.ctx, id)
 		require.NoError(t, err)
 		assert.Equal(t, core.StatusFailed, r.Status)
+		// serve's log says so (it said nothing when a release failed).
+		logs := f.logs.String()
+		assert.Contains(t, logs, `"level":"WARN","msg":"release failed"`)
+		assert.Contains(t, logs, `"release":`+strconv.FormatInt(int64(id), 10))
+		assert.Contains(t, logs, "403 AccessDenied")
 	})
 }
 

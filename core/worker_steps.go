@@ -130,8 +130,12 @@ func (w *Worker) finish(ctx context.Context, r Release, o Outcome) error {
 	switch o.Status {
 	case StatusFailed:
 		step = StepFailed
+		w.e.log.WarnContext(ctx, "release failed", "release", int64(r.ID), "app", r.App, "kind", string(r.Kind),
+			"version", r.Version, "worker", w.cfg.ID, "err", o.Error)
 	case StatusUnknown:
 		step = StepUnknown
+		w.e.log.WarnContext(ctx, "release outcome unknown", "release", int64(r.ID), "app", r.App, "kind", string(r.Kind),
+			"version", r.Version, "worker", w.cfg.ID, "err", o.Error)
 	}
 	w.e.notify(ctx, out, step, o.Error)
 	return nil
