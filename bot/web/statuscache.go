@@ -73,7 +73,19 @@ func (c *statusCache) status(ctx context.Context, app string) (core.AppStatus, e
 	if locks, err := c.records.Locks(ctx, app); err == nil {
 		st.Locks = locks
 	}
+	// How far the live release reached users moves while the rest stands
+	// still (a confirmation in progress): read it fresh, it is a memory or
+	// one-row store read, not a target read.
+	if vr, ok := c.eng.(visibilityReader); ok && st.Live != nil {
+		st.LiveVisible = vr.Visibility(ctx, st.Live.ID)
+	}
 	return st, nil
+}
+
+// visibilityReader is the optional side of Engine that reads a release's
+// user-visible confirmation; *core.Engine implements it.
+type visibilityReader interface {
+	Visibility(ctx context.Context, id core.ReleaseID) *core.Visibility
 }
 
 // fill makes the one call, detached from the first viewer's request (a
