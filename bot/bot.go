@@ -163,7 +163,10 @@ func (b *Bot) clean(resp Response) Response {
 	return resp
 }
 
+// redact is the last pass over every text the bot sends: secrets masked
+// and control and bidi characters dropped (line breaks kept).
 func (b *Bot) redact(s string) string {
+	s = controlFree(s, true)
 	if b.cfg.Redactor == nil || s == "" {
 		return s
 	}

@@ -180,6 +180,11 @@ func (b *Bot) renderNotice(lang string, n *Notice) string {
 			args["cmd"] = "/" + string(name)
 		}
 	}
+	for _, k := range []string{"got", "extra"} { // echoed input
+		if s, ok := args[k].(string); ok {
+			args[k] = Neutral(s)
+		}
+	}
 	if arg, ok := n.Args["arg"].(string); ok {
 		args["arg"] = b.cat.Raw(lang, "arg."+arg)
 	}

@@ -44,6 +44,11 @@ func (b *Bot) refusalText(lang string, r *core.Refusal) string {
 
 func (b *Bot) reasonText(lang string, x core.Reason) string {
 	args := b.fmt(lang).args(x.Args)
+	for k, v := range args { // names, reasons, git subjects, check output: data, never markup
+		if s, ok := v.(string); ok {
+			args[k] = Neutral(s)
+		}
+	}
 	if x.Code == core.CodeWindowClosed {
 		args["why"] = b.windowWhy(lang, x)
 		if next, ok := x.Args["next"].(interface{ IsZero() bool }); ok && next.IsZero() {
