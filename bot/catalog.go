@@ -21,7 +21,8 @@ func NewCatalog() *Catalog {
 		map[string]map[string]string{"zh": catalogZH, "en": catalogEN},
 		map[string]map[string]string{"zh": catalogAlertsZH, "en": catalogAlertsEN},
 		map[string]map[string]string{"zh": catalogBranchZH, "en": catalogBranchEN},
-		map[string]map[string]string{"zh": catalogRollbackZH, "en": catalogRollbackEN})}
+		map[string]map[string]string{"zh": catalogRollbackZH, "en": catalogRollbackEN},
+		map[string]map[string]string{"zh": catalogSmallZH, "en": catalogSmallEN})}
 }
 
 // merged is the catalogue of base with each part's sentences added, per

@@ -84,8 +84,8 @@ func (b *Bot) statusBlock(lang string, st core.AppStatus) string {
 		}
 		lines = append(lines, b.t(lang, "status.lock", "kind", l.Kind, "holder", Neutral(l.Holder), "since", l.Since, "reason", Neutral(l.Reason)))
 	}
-	if st.Window != nil {
-		lines = append(lines, b.t(lang, "status.window", "text", b.windowWhy(lang, *st.Window)))
+	if w := b.statusWindow(lang, st); w != "" {
+		lines = append(lines, w)
 	}
 	return strings.Join(lines, "\n")
 }
