@@ -67,6 +67,16 @@ type Config struct {
 	Redactor interface{ Redact(string) string }
 	// Brancher, if set, answers /branch and /branches.
 	Brancher Brancher
+	// Builds, if set, names a release's build on its card: "#42" linked to
+	// the build's page (the Jenkins builder); without it the card shows
+	// the builder's own reference.
+	Builds BuildLinker
+}
+
+// BuildLinker names a build for people: its number and its page, both ""
+// while the build is still queued.
+type BuildLinker interface {
+	BuildLink(ref string) (label, url string)
 }
 
 // Bot turns messages into responses through the command table.

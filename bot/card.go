@@ -124,7 +124,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 		}
 	}
 	if r.BuildRef != "" {
-		rows = append(rows, [2]string{b.t(lang, "card.build"), r.BuildRef})
+		rows = append(rows, [2]string{b.t(lang, "card.build"), b.buildText(lang, r.BuildRef)})
 	}
 	return append(rows, b.visibleRows(lang, p)...)
 }

@@ -62,7 +62,7 @@ func (h *harness) newReplica(name string, rc replicaConfig) *replica {
 		Clock: h.clock, Gate: h.windows.Gate})
 	require.NoError(t, err)
 	r.bot, err = bot.New(bot.Config{Engine: r.engine, Releaser: r.engine, Windows: h.windows, Language: "en",
-		Zone: shanghai, Clock: h.clock})
+		Zone: shanghai, Clock: h.clock, Builds: r.builder})
 	require.NoError(t, err)
 	r.engine.SetNotifier(notifier{chat: h.chat, bot: r.bot, replica: name})
 	r.worker = r.engine.NewWorker(core.WorkerConfig{ID: name, Lease: rc.lease, Poll: 100 * time.Millisecond, Hook: rc.hook})
