@@ -64,6 +64,16 @@ type Config struct {
 	Redactor interface{ Redact(string) string }
 	// Brancher, if set, answers /branch and /branches.
 	Brancher Brancher
+	// Builds, if set, names a release's build on its card: "#42" linked to
+	// the build's page (the Jenkins builder); without it the card shows
+	// the builder's own reference.
+	Builds BuildLinker
+}
+
+// BuildLinker names a build for people: its number and its page, both ""
+// while the build is still queued.
+type BuildLinker interface {
+	BuildLink(ref string) (label, url string)
 }
 
 // Bot turns messages into responses through the command table.
@@ -163,7 +173,10 @@ func (b *Bot) clean(resp Response) Response {
 	return resp
 }
 
+// redact is the last pass over every text the bot sends: secrets masked
+// and control and bidi characters dropped (line breaks kept).
 func (b *Bot) redact(s string) string {
+	s = controlFree(s, true)
 	if b.cfg.Redactor == nil || s == "" {
 		return s
 	}

@@ -44,7 +44,7 @@ func (b *Bot) card(lang string, p core.Plan, progress string) *Card {
 		c.Mentions = b.approvers(r)
 	}
 	result := b.redact(b.cardResult(lang, r, outputTail))
-	c.Title, progress = b.redact(c.Title), b.redact(progress)
+	c.Title, progress = b.redact(c.Title), b.redact(Neutral(progress)) // a script's output line
 	for i := range rows {
 		rows[i][1] = b.redact(rows[i][1])
 	}
@@ -99,7 +99,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 		rows = append(rows, [2]string{b.t(lang, "card.target"), b.releasedBy(lang, *p.Target)})
 	} else {
 		if r.Branch != "" {
-			rows = append(rows, [2]string{b.t(lang, "card.branch"), r.Branch + " " + short(r.Commit)})
+			rows = append(rows, [2]string{b.t(lang, "card.branch"), Neutral(r.Branch) + " " + short(r.Commit)})
 		}
 		rows = append(rows, b.releaseExtraRows(lang, r)...)
 		if !r.Artifact.IsZero() {
@@ -110,12 +110,12 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 	for _, w := range p.Warnings {
 		rows = append(rows, [2]string{b.t(lang, "card.warning"), b.reasonText(lang, w)})
 	}
-	rows = append(rows, [2]string{b.t(lang, "card.requester"), r.Requester})
+	rows = append(rows, [2]string{b.t(lang, "card.requester"), Neutral(r.Requester)})
 	if r.Reason != "" {
-		rows = append(rows, [2]string{b.t(lang, "card.reason"), r.Reason})
+		rows = append(rows, [2]string{b.t(lang, "card.reason"), Neutral(r.Reason)})
 	}
 	if by, why := rejection(r); why != "" {
-		rows = append(rows, [2]string{b.t(lang, "card.reject_reason"), b.t(lang, "card.reject_reason_value", "by", by, "reason", why)})
+		rows = append(rows, [2]string{b.t(lang, "card.reject_reason"), b.t(lang, "card.reject_reason_value", "by", Neutral(by), "reason", Neutral(why))})
 	}
 	if r.ApprovalsNeeded > 0 {
 		rows = append(rows, [2]string{b.t(lang, "card.approvals"), b.approvalText(lang, r)})
@@ -124,7 +124,7 @@ func (b *Bot) cardRows(lang string, p core.Plan) [][2]string {
 		}
 	}
 	if r.BuildRef != "" {
-		rows = append(rows, [2]string{b.t(lang, "card.build"), r.BuildRef})
+		rows = append(rows, [2]string{b.t(lang, "card.build"), b.buildText(lang, r.BuildRef)})
 	}
 	return append(rows, b.visibleRows(lang, p)...)
 }
@@ -135,7 +135,7 @@ func (b *Bot) releasedBy(lang string, r core.Release) string {
 		at = r.CreatedAt
 	}
 	return b.t(lang, "card.released_by", "version", fmt.Sprintf("v%d", r.Version), "artifact", r.Artifact.Label(),
-		"by", r.Requester, "at", at)
+		"by", Neutral(r.Requester), "at", at)
 }
 
 func (b *Bot) statusText(lang string, r core.Release) string {
@@ -186,7 +186,7 @@ func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 	case core.StatusSucceeded:
 		return b.t(lang, "card.done", "elapsed", r.Elapsed())
 	case core.StatusUnknown:
-		return b.t(lang, "card.unknown", "error", firstLine(r.Error))
+		return b.t(lang, "card.unknown", "error", Neutral(firstLine(r.Error)))
 	case core.StatusFailed, core.StatusExpired, core.StatusCancelled:
 		errText := b.releaseNote(lang, r.Error)
 		if ref, ok := core.DecodeRefusal(r.Error); ok {
@@ -196,7 +196,7 @@ func (b *Bot) cardResult(lang string, r core.Release, tail int) string {
 		if r.Status != core.StatusFailed {
 			out = b.t(lang, "card.ended", "status", r.Status, "error", b.releaseNote(lang, r.Error))
 		}
-		if lines := lastLines(r.Output, tail); lines != "" && tail > 0 && r.Status == core.StatusFailed {
+		if lines := fenced(lastLines(r.Output, tail)); lines != "" && tail > 0 && r.Status == core.StatusFailed {
 			out += "\n\n" + b.t(lang, "card.output") + "：\n```\n" + lines + "\n```"
 		}
 		return out
@@ -223,7 +223,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 		"version": strconv.Itoa(r.Version), "kind": string(r.Kind), "status": string(r.Status),
 		"status_text": get(b.t(lang, "card.status")), "urgent": strconv.FormatBool(r.Urgent),
 		"live": get(b.t(lang, "card.live")), "target": get(b.t(lang, "card.target")),
-		"requester": r.Requester, "reason": r.Reason, "approvals": get(b.t(lang, "card.approvals")),
+		"requester": Neutral(r.Requester), "reason": Neutral(r.Reason), "approvals": get(b.t(lang, "card.approvals")),
 		"expires": get(b.t(lang, "card.expires")), "commits": b.fitCommitsParam(lang, p),
 		"progress": progress, "result": b.fitResult(lang, r, result), "body": b.cardBody(lang, p, c, rows, progress),
 		"buttons":      buttons,
@@ -234,7 +234,7 @@ func (b *Bot) cardParams(lang string, p core.Plan, c *Card, rows [][2]string, pr
 func commitList(cs []core.Commit) string {
 	parts := make([]string, 0, len(cs))
 	for _, c := range cs {
-		parts = append(parts, strings.TrimSpace(short(c.SHA)+" "+c.Subject+" ("+c.Author+")"))
+		parts = append(parts, strings.TrimSpace(short(c.SHA)+" "+Neutral(c.Subject)+" ("+Neutral(c.Author)+")"))
 	}
 	return strings.Join(parts, "; ")
 }
@@ -248,6 +248,10 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// fenced is output made safe inside a ``` block: a line of its own cannot
+// close the fence and go on as markdown.
+func fenced(s string) string { return strings.ReplaceAll(s, "```", "ˋˋˋ") }
 
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")

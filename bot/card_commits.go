@@ -72,12 +72,12 @@ func (b *Bot) commitsParam(lang string, p core.Plan) string {
 func (b *Bot) commitText(lang string, cs []core.Commit, total int) string {
 	parts := make([]string, 0, len(cs)+1)
 	for _, c := range cs {
-		s := abbrev(c.SHA) + " " + c.Subject
+		s := abbrev(c.SHA) + " " + Neutral(c.Subject)
 		if c.Merged > 0 {
 			s += " " + b.t(lang, "card.commit_merge", "n", c.Merged)
 		}
 		if c.Author != "" {
-			s += " (" + c.Author + ")"
+			s += " (" + Neutral(c.Author) + ")"
 		}
 		parts = append(parts, strings.TrimSpace(s))
 	}

@@ -27,7 +27,8 @@ func NewCatalog() *Catalog {
 		map[string]map[string]string{"zh": catalogCLIZH, "en": catalogCLIEN},
 		map[string]map[string]string{"zh": catalogConfirmZH, "en": catalogConfirmEN},
 		map[string]map[string]string{"zh": catalogResumeZH, "en": catalogResumeEN},
-		map[string]map[string]string{"zh": catalogTextZH, "en": catalogTextEN})}
+		map[string]map[string]string{"zh": catalogTextZH, "en": catalogTextEN},
+		map[string]map[string]string{"zh": catalogSmallZH, "en": catalogSmallEN})}
 }
 
 // merged is the catalogue of base with each part's sentences added, per
@@ -190,6 +191,11 @@ func (b *Bot) renderNotice(lang string, n *Notice) string {
 		if name, ok := cmd.(Name); ok {
 			args["usage"] = b.cat.Raw(lang, usageKey(name))
 			args["cmd"] = "/" + string(name)
+		}
+	}
+	for _, k := range []string{"got", "extra"} { // echoed input
+		if s, ok := args[k].(string); ok {
+			args[k] = Neutral(s)
 		}
 	}
 	if arg, ok := n.Args["arg"].(string); ok {

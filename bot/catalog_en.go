@@ -104,7 +104,7 @@ var catalogEN = map[string]string{
 	"refusal.window_closed":           "{app} cannot release now: {why}. Next window: {next}. For an emergency add --urgent with a reason.",
 	"refusal.branch_missing":          "{app}'s repository has no branch {branch}.",
 	"refusal.branch_conflicts":        "Branch {branch} does not merge cleanly into {main}: {files}.",
-	"refusal.branch_misses_live":      "Branch {branch} lacks commits that are live now: {commits}. Merge {main} first, or the release rolls back other people's work.",
+	"refusal.branch_misses_live":      "Branch {branch} lacks commits that are live now: {commits}. Merge {merge} first, or the release rolls back other people's work.",
 	"refusal.no_builder":              "{app} has no build configured (repository and Jenkins job), so it cannot release a branch.",
 	"refusal.urgent_needs_reason":     "The urgent path needs a reason, e.g. /rollback {app} v42 payments failing --urgent",
 	"refusal.artifact_unknown":        "{app}'s target does not know the artifact {artifact}: {detail}",

@@ -104,7 +104,7 @@ var catalogZH = map[string]string{
 	"refusal.window_closed":           "{app} 现在不能发布：{why}。下次窗口：{next}。紧急情况请加 --urgent 并写明原因。",
 	"refusal.branch_missing":          "{app} 的仓库里没有分支 {branch}。",
 	"refusal.branch_conflicts":        "分支 {branch} 合并到 {main} 有冲突：{files}。",
-	"refusal.branch_misses_live":      "分支 {branch} 缺少线上已有的提交：{commits}。请先合并 {main}，否则会把别人的改动回滚掉。",
+	"refusal.branch_misses_live":      "分支 {branch} 缺少线上已有的提交：{commits}。请先合并 {merge}，否则会把别人的改动回滚掉。",
 	"refusal.no_builder":              "{app} 没有配置构建（仓库和 Jenkins 任务），不能从分支发布。",
 	"refusal.urgent_needs_reason":     "紧急通道需要写明原因，例如：/rollback {app} v42 支付失败 --urgent",
 	"refusal.artifact_unknown":        "{app} 的目标不认这个制品 {artifact}：{detail}",

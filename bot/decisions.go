@@ -10,10 +10,10 @@ func (b *Bot) decisions(lang string, r core.Release) []string {
 	for _, a := range r.Approvals {
 		same := a.Decision == core.DecisionReject && r.Status == core.StatusRejected
 		if same {
-			out = append(out, a.Approver)
+			out = append(out, Neutral(a.Approver))
 			continue
 		}
-		out = append(out, b.t(lang, "card.decided_by", "decision", b.t(lang, "card.decision."+string(a.Decision)), "by", a.Approver))
+		out = append(out, b.t(lang, "card.decided_by", "decision", b.t(lang, "card.decision."+string(a.Decision)), "by", Neutral(a.Approver)))
 	}
 	return out
 }
@@ -22,7 +22,7 @@ func (b *Bot) decisions(lang string, r core.Release) []string {
 func rejection(r core.Release) (by, reason string) {
 	for _, a := range r.Approvals {
 		if a.Decision == core.DecisionReject {
-			return a.Approver, a.Comment
+			return Neutral(a.Approver), Neutral(a.Comment)
 		}
 	}
 	return "", ""
@@ -49,7 +49,7 @@ func (b *Bot) rejectedNote(lang, by, why string) string {
 // "(alice)" when no reason was given.
 func (b *Bot) requestedBy(lang string, r core.Release) string {
 	if r.Reason == "" {
-		return b.t(lang, "decision.requested_by_only", "by", r.Requester)
+		return b.t(lang, "decision.requested_by_only", "by", Neutral(r.Requester))
 	}
-	return b.t(lang, "decision.requested_by", "by", r.Requester, "reason", r.Reason)
+	return b.t(lang, "decision.requested_by", "by", Neutral(r.Requester), "reason", Neutral(r.Reason))
 }

@@ -51,6 +51,11 @@ func (b *Bot) refusalText(lang string, r *core.Refusal) string {
 func (b *Bot) reasonText(lang string, x core.Reason) string {
 	f := b.fmt(lang)
 	args := f.args(x.Args)
+	for k, v := range args { // names, reasons, git subjects, check output: data, never markup
+		if s, ok := v.(string); ok {
+			args[k] = Neutral(s)
+		}
+	}
 	// A refusal read back from the store (core.DecodeRefusal) has its
 	// statuses and lock kinds as plain strings: word them all the same.
 	if s, ok := x.Args["status"].(string); ok {

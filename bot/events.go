@@ -18,7 +18,7 @@ func (b *Bot) eventLine(lang string, ev core.Event) string {
 	case core.StepFailed:
 		return b.t(lang, "progress.failed", "release", r.Label(), "error", b.releaseNote(lang, r.Error))
 	case core.StepUnknown:
-		return b.t(lang, "progress.unknown", "release", r.Label(), "error", firstLine(r.Error))
+		return b.t(lang, "progress.unknown", "release", r.Label(), "error", Neutral(firstLine(r.Error)))
 	case core.StepRejected:
 		return b.rejectedLine(lang, r)
 	case core.StepVisible:
@@ -27,7 +27,7 @@ func (b *Bot) eventLine(lang string, ev core.Event) string {
 		if ev.Message == "" {
 			return ""
 		}
-		return b.t(lang, "progress.line", "release", r.Label(), "text", ev.Message)
+		return b.t(lang, "progress.line", "release", r.Label(), "text", Neutral(ev.Message))
 	}
 	return b.t(lang, "progress.step", "release", r.Label(), "status", b.fmt(lang).value(stepStatus(ev)))
 }

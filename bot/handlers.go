@@ -163,7 +163,7 @@ func handleLock(ctx context.Context, b *Bot, m Message, c *Command) Response {
 	if err != nil {
 		return b.fail(ctx, lang, err)
 	}
-	return Response{Text: b.t(lang, "reply.locked", "app", l.App, "reason", l.Reason)}
+	return Response{Text: b.t(lang, "reply.locked", "app", l.App, "reason", Neutral(l.Reason))}
 }
 
 func handleUnlock(ctx context.Context, b *Bot, m Message, c *Command) Response {
@@ -175,7 +175,7 @@ func handleUnlock(ctx context.Context, b *Bot, m Message, c *Command) Response {
 	if err != nil {
 		return b.fail(ctx, lang, err)
 	}
-	resp := Response{Text: b.t(lang, "reply.unlocked", "app", l.App, "kind", l.Kind, "holder", l.Holder,
+	resp := Response{Text: b.t(lang, "reply.unlocked", "app", l.App, "kind", l.Kind, "holder", Neutral(l.Holder),
 		"since", l.Since, "reason", b.LockReason(lang, l.Reason))}
 	if l.Holder != "" && l.Holder != m.StaffID {
 		resp.Direct = []Direct{{Users: []string{l.Holder}, Text: b.t(lang, "reply.unlock_dm", "who", m.StaffID,

@@ -23,9 +23,9 @@ func (b *Bot) releaseNote(lang, note string) string {
 		return b.t(lang, "note.expired")
 	}
 	if stage, detail, ok := core.ParseFailNote(note); ok {
-		return b.t(lang, "note.fail."+string(stage), "detail", firstLine(detail))
+		return b.t(lang, "note.fail."+string(stage), "detail", Neutral(firstLine(detail)))
 	}
-	return firstLine(note)
+	return Neutral(firstLine(note))
 }
 
 // LockReason is a lock's reason worded for lang: the lock a rollback
@@ -34,7 +34,7 @@ func (b *Bot) LockReason(lang, reason string) string {
 	if v, ok := core.RollbackLockVersion(reason); ok {
 		return b.t(lang, "note.rollback_lock", "version", v)
 	}
-	return reason
+	return Neutral(reason)
 }
 
 // AuditDetail is an audit event's detail for a person reading lang: a

@@ -56,7 +56,7 @@ func (b *Bot) statusBlock(lang string, st core.AppStatus) string {
 	if st.Live != nil {
 		at := st.Live.FinishedAt
 		lines = append(lines, b.t(lang, "status.live", "version", st.Live.Version, "artifact", st.Live.Artifact.Label(),
-			"by", st.Live.Requester, "at", at))
+			"by", Neutral(st.Live.Requester), "at", at))
 		for _, row := range b.visibleRows(lang, core.Plan{Release: *st.Live, Visible: st.LiveVisible}) {
 			lines = append(lines, row[0]+map[bool]string{true: ": ", false: "："}[lang == "en"]+row[1])
 		}
@@ -76,16 +76,16 @@ func (b *Bot) statusBlock(lang string, st core.AppStatus) string {
 	}
 	if a := st.Active; a != nil {
 		lines = append(lines, b.t(lang, "status.active", "release", a.Label(), "kind", b.t(lang, "kind."+string(a.Kind)),
-			"status", a.Status, "requester", a.Requester))
+			"status", a.Status, "requester", Neutral(a.Requester)))
 	}
 	for _, l := range st.Locks {
 		if l.Kind == core.LockRun {
 			continue
 		}
-		lines = append(lines, b.t(lang, "status.lock", "kind", l.Kind, "holder", l.Holder, "since", l.Since, "reason", b.LockReason(lang, l.Reason)))
+		lines = append(lines, b.t(lang, "status.lock", "kind", l.Kind, "holder", Neutral(l.Holder), "since", l.Since, "reason", b.LockReason(lang, l.Reason)))
 	}
-	if st.Window != nil {
-		lines = append(lines, b.t(lang, "status.window", "text", b.windowWhy(lang, *st.Window)))
+	if w := b.statusWindow(lang, st); w != "" {
+		lines = append(lines, w)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -187,7 +187,7 @@ func (b *Bot) historyLine(lang string, r core.Release) string {
 		at = r.CreatedAt
 	}
 	return b.t(lang, "history.line", "version", r.Version, "kind", b.t(lang, "kind."+string(r.Kind)),
-		"artifact", r.Artifact.Label(), "requester", r.Requester, "at", at, "status", r.Status, "extra", extra)
+		"artifact", r.Artifact.Label(), "requester", Neutral(r.Requester), "at", at, "status", r.Status, "extra", extra)
 }
 
 func handleHelp(_ context.Context, b *Bot, m Message, c *Command) Response {

@@ -33,7 +33,7 @@ func (b *Bot) requestSummary(lang string, p core.Plan) string {
 		s += " → v" + itoa(p.Target.Version)
 	}
 	if r.Reason == "" {
-		return s + b.t(lang, "reply.by", "who", r.Requester)
+		return s + b.t(lang, "reply.by", "who", Neutral(r.Requester))
 	}
-	return s + b.t(lang, "reply.by_reason", "who", r.Requester, "reason", r.Reason)
+	return s + b.t(lang, "reply.by_reason", "who", Neutral(r.Requester), "reason", Neutral(r.Reason))
 }

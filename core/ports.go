@@ -224,6 +224,15 @@ type Builder interface {
 	Stop(ctx context.Context, ref string) error
 }
 
+// BuildStartReporter is implemented by the log a Builder's Wait writes
+// to. A builder whose Start handed back the handle of a queued build (a
+// Jenkins queue item) reports the build's own reference once it started,
+// so the release keeps it: the card names and links the build, and a
+// resumed worker follows the build directly.
+type BuildStartReporter interface {
+	BuildStarted(ref string)
+}
+
 // BuildRequest is what a build is started with.
 type BuildRequest struct {
 	App       string

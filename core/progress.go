@@ -50,6 +50,22 @@ func (p *progressLog) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
+// BuildStarted records the started build's reference on the release, if
+// it is still building, and refreshes its cards. A failure only costs the
+// card its link: the build goes on, followed by the handle it had.
+func (p *progressLog) BuildStarted(ref string) {
+	if ref == "" || ref == p.r.BuildRef {
+		return
+	}
+	out, err := p.e.cfg.Releases.Transition(p.ctx, p.r.ID, []Status{StatusBuilding}, StatusBuilding,
+		Change{At: p.e.Now(), BuildRef: &ref})
+	if err != nil {
+		p.e.log.WarnContext(p.ctx, "recording the started build", "release", int64(p.r.ID), "build", ref, "err", err)
+		return
+	}
+	p.e.notify(p.ctx, out, StepProgress, "") // no line to print; the cards show the build
+}
+
 // Tail is the last outputTail bytes written, secrets masked. The cut is
 // made before masking, so a secret cut in half at the start may show its
 // end; the cut moves to the next line break to avoid that.

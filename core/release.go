@@ -96,7 +96,7 @@ func (e *Engine) branchCheck(ctx context.Context, app *App, branch string, live 
 	}
 	if len(rep.MissingLive) > 0 {
 		why := reason(CodeBranchMissesLive, "app", app.Name, "branch", branch, "main", app.MainBranch,
-			"commits", commitNames(rep.MissingLive))
+			"merge", liveSource(app, branch, live), "commits", commitNames(rep.MissingLive))
 		if app.Policy.WarnMissingLive {
 			warn = append(warn, why)
 		} else {
@@ -104,6 +104,20 @@ func (e *Engine) branchCheck(ctx context.Context, app *App, branch string, live 
 		}
 	}
 	return rep, warn, nil
+}
+
+// liveSource is what a branch lacking live commits should merge to get
+// them: the branch what is live was released from when that is not the
+// main branch (its commits are not on main), else the main branch; the
+// live commit itself when the branch is the one released then.
+func liveSource(app *App, branch string, live *Release) string {
+	switch {
+	case live == nil || live.Branch == "" || live.Branch == app.MainBranch:
+		return app.MainBranch
+	case live.Branch == branch:
+		return shortSHA(live.Commit)
+	}
+	return live.Branch
 }
 
 func commitNames(cs []Commit) []string {

@@ -52,6 +52,9 @@ func (b *Builder) wait(ctx context.Context, ref string, log io.Writer) (core.Bui
 		if r, err = b.waitQueue(ctx, r); err != nil {
 			return core.BuildResult{}, err
 		}
+		if rep, ok := log.(core.BuildStartReporter); ok {
+			rep.BuildStarted(r.String())
+		}
 	}
 	return b.follow(ctx, r, log)
 }

@@ -84,3 +84,16 @@ func TestMissingLiveWarningShownOnTheCard(t *testing.T) {
 		assert.Contains(t, resp.Card.Markdown, "lacks commits that are live now: "+repo.Hotfix.SHA[:7])
 	}, withPolicy("missing_live_commits: warn"))
 }
+
+// TestMissingLiveNamesTheLiveBranch: when what is live came from a branch
+// that is not on main, the refusal says to merge that branch — merging
+// main would not bring its commits.
+func TestMissingLiveNamesTheLiveBranch(t *testing.T) {
+	each(t, func(t *testing.T, h *harness) {
+		h.waitStep(h.request("alice", "/release web feature/login"), core.StepSucceeded)
+		got := h.refused("alice", "/release web feature/broken")
+		assert.Contains(t, got, "Branch feature/broken lacks commits that are live now: "+repo.Login[0].SHA[:7]+" style login page")
+		assert.Contains(t, got, "Merge feature/login first")
+		assert.NotContains(t, got, "Merge main")
+	})
+}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -64,10 +65,17 @@ func checkCards(t *testing.T, h *harness, id core.ReleaseID) {
 	assert.Equal(t, job, ref.Job)
 	assert.Equal(t, id, ref.Release)
 	assert.Contains(t, building.Card.Markdown, "- **Status**: building")
-	assert.Contains(t, building.Card.Markdown, "- **Build**: "+building.Message)
+	assert.NotContains(t, building.Card.Markdown, building.Message, "the card shows no internal handle")
+	if ref.Build == 0 {
+		assert.Contains(t, building.Card.Markdown, "- **Build**: queued, not started yet")
+	}
 
 	deploying, _ := h.chat.step(id, core.StepDeploying)
 	assert.Contains(t, deploying.Card.Markdown, "- **Status**: deploying")
+	number := h.jenkins.Builds(job)[0].Number
+	assert.Contains(t, deploying.Card.Markdown, fmt.Sprintf("- **Build**: [#%d](%s/job/%s/%d/)", number, h.jenkins.URL(), strings.ReplaceAll(job, "/", "/job/"), number),
+		"the build's number, linked to its Jenkins page")
+	assert.NotContains(t, deploying.Card.Markdown, "queue=")
 	assert.Contains(t, deploying.Card.Markdown, "- **Artifact**: "+deploying.Release.Artifact.Display)
 
 	progress := h.chat.progress(id)

@@ -55,6 +55,7 @@ func TestApprovalFlow(t *testing.T) {
 		r.handled(t)
 		final, _ := e.emu.Card(c.OutTrackID)
 		assert.Equal(t, "succeeded", final.Data["status"], "no late update undoes the end")
+		assert.Empty(t, final.PrivateData["dave"][NoticeParam], "the refusal notice goes once the request ended")
 		dms, err = e.emu.WaitDirectMessages(wait, 2)
 		require.NoError(t, err)
 		assert.Equal(t, []string{"alice"}, dms[1].UserIDs, "the requester hears the outcome")

@@ -106,9 +106,35 @@ func (n *Notifier) sendCard(ctx context.Context, rec store.CardRecord, r core.Re
 		}, "release", int64(r.ID), "chat", rec.ChatID)
 		return
 	}
+	u := dingtalk.CardUpdate{OutTrackID: rec.OutTrackID, Data: c.Params}
+	if r.Status.Final() {
+		u.PrivateData = n.clearNotices(ctx, r.ID)
+	}
 	n.retry(ctx, "updating card", func() error {
-		return t.api.UpdateCard(ctx, dingtalk.CardUpdate{OutTrackID: rec.OutTrackID, Data: c.Params})
+		return t.api.UpdateCard(ctx, u)
 	}, "release", int64(r.ID), "card", rec.OutTrackID, "status", r.Status)
+}
+
+// clearNotices empties the private notice of everyone whose click on the
+// release's card was refused (every refusal is audited, with the click's
+// origin), so a "you may not approve" does not stay on a card whose
+// request has ended. A failed read only leaves the notices as they were.
+func (n *Notifier) clearNotices(ctx context.Context, id core.ReleaseID) map[string]map[string]string {
+	evs, err := n.t.cfg.Store.Audit(ctx, core.AuditFilter{ReleaseID: id, Kind: core.AuditRefusal})
+	if err != nil {
+		n.t.log.WarnContext(ctx, "reading refused clicks to clear their notices", "release", int64(id), "err", err)
+		return nil
+	}
+	var out map[string]map[string]string
+	for _, ev := range evs {
+		if ev.Origin == core.OriginCard && ev.Actor != "" {
+			if out == nil {
+				out = map[string]map[string]string{}
+			}
+			out[ev.Actor] = map[string]string{NoticeParam: ""}
+		}
+	}
+	return out
 }
 
 // tellRequester sends the outcome 1:1, unless the requester ended it

@@ -52,4 +52,7 @@ type Store interface {
 	RecordSuggestionCard(ctx context.Context, c store.SuggestionCard) (bool, error)
 	SuggestionCards(ctx context.Context, id int64) ([]store.SuggestionCard, error)
 	SuggestionCardByTrackID(ctx context.Context, outTrackID string) (store.SuggestionCard, error)
+	// Audit reads the refused clicks on a card, whose private notices its
+	// final update clears.
+	Audit(ctx context.Context, f core.AuditFilter) ([]core.AuditEvent, error)
 }

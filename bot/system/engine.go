@@ -44,6 +44,9 @@ func (p *parts) engineAndBot(sys *System, dt *dingtalk.Client) error {
 	}
 	bcfg.Engine, bcfg.Alerts = sys.Engine, sys.Engine
 	bcfg.Brancher = sys.Engine
+	if bl, ok := ecfg.Builder.(bot.BuildLinker); ok { // Jenkins: "#42" linked on the card
+		bcfg.Builds = bl
+	}
 	sys.Bot, err = bot.New(bcfg)
 	return err
 }
