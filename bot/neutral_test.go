@@ -55,8 +55,16 @@ func TestControlFreeKeepsLines(t *testing.T) {
 	}
 }
 
-// hostile is a reason that tries every trick on every renderer.
-const hostile = "[官方日志](http://evil.example) **已验证**：是\n- **安全审计**：通过 \u202egnp.exe \x1b[2J\x1b]0;pwned\x07"
+// hostile is text that tries every trick on every renderer. A person's
+// reason, comment or lock reason with its control and bidi characters is
+// refused by core (core.CheckText, TestBadFreeTextChangesNothing), so what
+// people type is hostileTyped, the markdown tricks core lets through;
+// hostile whole still reaches renderers from outside (a deploy script's
+// progress line, a build's output).
+const (
+	hostile      = hostileTyped + " \u202egnp.exe \x1b[2J\x1b]0;pwned\x07"
+	hostileTyped = "[官方日志](http://evil.example) **已验证**：是\n- **安全审计**：通过"
+)
 
 // clean says a rendered text shows hostile's words and none of its tricks.
 func clean(t *testing.T, where, s string) {
@@ -82,7 +90,7 @@ func inert(t *testing.T, where, s string) {
 // /status and the progress lines `dingops chat` prints.
 func TestHostileReasonEverywhere(t *testing.T) {
 	f := newFixture(t)
-	resp := f.say("alice", "/rollback web v2 "+hostile)
+	resp := f.say("alice", "/rollback web v2 "+hostileTyped)
 	require.NotNil(t, resp.Release, resp.Text)
 	id := resp.Release.ID
 	inert(t, "reply", resp.Text)
@@ -99,7 +107,7 @@ func TestHostileReasonEverywhere(t *testing.T) {
 			assert.NotContains(t, v, "\u202e", k)
 		}
 	}
-	rej := f.say("carol", fmt.Sprintf("/reject %d %s", id, hostile))
+	rej := f.say("carol", fmt.Sprintf("/reject %d %s", id, hostileTyped))
 	inert(t, "reject reply", rej.Text)
 	r, err := f.eng.Release(f.ctx, id)
 	require.NoError(t, err)
@@ -108,7 +116,7 @@ func TestHostileReasonEverywhere(t *testing.T) {
 	clean(t, "history", f.say("alice", "/history web all").Text)
 	clean(t, "progress line", f.bot.EventLine("zh", core.Event{Release: r, Step: core.StepProgress, Message: hostile}))
 
-	lock := f.say("bob", "/lock web "+hostile)
+	lock := f.say("bob", "/lock web "+hostileTyped)
 	clean(t, "lock reply", lock.Text)
 	clean(t, "status", f.say("alice", "/status web").Text)
 	unlock := f.say("bob", "/unlock web")
