@@ -31,6 +31,7 @@ type fixture struct {
 	eng   *core.Engine
 	dep   *coretest.Deployer
 	bot   *Bot
+	db    interface{ Close() error } // the store, to break it
 }
 
 func newFixture(t *testing.T, tweak ...func(*Config)) *fixture {
@@ -49,7 +50,7 @@ func newFixture(t *testing.T, tweak ...func(*Config)) *fixture {
 	}
 	b, err := New(bcfg)
 	require.NoError(t, err)
-	f := &fixture{t: t, ctx: context.Background(), clock: clock, eng: eng, dep: dep, bot: b}
+	f := &fixture{t: t, ctx: context.Background(), clock: clock, eng: eng, dep: dep, bot: b, db: s}
 	for i := 1; i <= 3; i++ {
 		a := core.Artifact{Kind: core.TargetOSS, Ref: fmt.Sprintf("web/manifest.%d.json", i), Digest: fmt.Sprintf("E%d", i), Display: fmt.Sprintf("h%d", i)}
 		dep.Add(a.Ref)
