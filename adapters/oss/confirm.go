@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/dingops/dingops/adapters/visible"
 	"github.com/dingops/dingops/core"
 )
 
@@ -64,18 +65,7 @@ func NewConfirmer(cfg ConfirmConfig, cdn refreshWatcher) *Confirmer {
 	if cfg.HTTP == nil {
 		cfg.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
-	return &Confirmer{cfg: cfg, cdn: cdn, now: time.Now, sleep: sleepCtx}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
+	return &Confirmer{cfg: cfg, cdn: cdn, now: time.Now, sleep: visible.SleepCtx}
 }
 
 // Confirm polls, backing off, until every URL serves want (by the

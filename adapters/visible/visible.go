@@ -49,7 +49,7 @@ func (c Config) withDefaults() Config {
 		c.Now = time.Now
 	}
 	if c.Sleep == nil {
-		c.Sleep = sleepCtx
+		c.Sleep = SleepCtx
 	}
 	if c.Probe != nil && c.Probe.HTTP == nil {
 		p := *c.Probe
@@ -59,7 +59,9 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-func sleepCtx(ctx context.Context, d time.Duration) bool {
+// SleepCtx waits d, or less when ctx ends first (false then); the pause
+// between two looks of every confirmer.
+func SleepCtx(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
