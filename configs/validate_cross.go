@@ -84,8 +84,12 @@ func (v *validator) conversationsOnce() {
 // would be posted to the group twice).
 func (v *validator) chatsListedOnce() {
 	for _, app := range sortedKeys(v.cfg.Apps) {
+		a := v.cfg.Apps[app]
+		if a == nil {
+			continue // an empty app entry is reported by the app checks
+		}
 		seen := map[string]bool{}
-		for i, c := range v.cfg.Apps[app].Chats {
+		for i, c := range a.Chats {
 			if seen[c] {
 				v.warn(fmt.Sprintf("apps.%s.chats[%d]", app, i), "lists chat %s twice: list it once", c)
 			}
